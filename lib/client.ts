@@ -1,0 +1,114 @@
+import type { KeyObject } from 'node:crypto';
+import axios, { type CreateAxiosDefaults } from 'axios';
+import { createChain, type Dispatch } from './chain.js';
+import { decorate } from './decorator.js';
+import { ArgumentError, WechatpayError } from './errors.js';
+import { Rsa } from './crypto/rsa.js';
+import { signer } from './signer.js';
+import { verifier } from './verifier.js';
+import type { WechatpayClient } from './types.js';
+
+/** Anything `Rsa.from` loads: a `KeyObject`, PEM, `file://` path, prefixed base64, PKCS#12. */
+export type KeyInput = Parameters<typeof Rsa.from>[0];
+
+/** The configuration of a client (see `Builder.factory`). */
+export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | 'transformRequest' | 'transformResponse' | 'validateStatus' | 'responseType' | 'params' | 'data'> {
+  /** The merchant id (商户号). */
+  mchid: string;
+  /** The serial number of the merchant API certificate (商户API证书序列号). */
+  serial: string;
+  /** The merchant API private key (`apiclient_key.pem`). */
+  privateKey: KeyInput;
+  /** Every key that may sign an answer: platform certificate serials and `PUB_KEY_ID_…` ids. */
+  certs: Record<string, KeyInput>;
+  /** Default `https://api.mch.weixin.qq.com/`. */
+  baseURL?: string;
+  /** Extra default headers. */
+  headers?: Record<string, string>;
+}
+
+const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
+
+function keyOf(field: string, input: unknown, type: typeof Rsa.KEY_TYPE_PRIVATE | typeof Rsa.KEY_TYPE_PUBLIC): KeyObject {
+  if (input === undefined || input === null || input === '') throw new ArgumentError('ERR_CONFIG', `config.${field} is missing`);
+  try {
+    return Rsa.from(input as KeyInput, type);
+  } catch (error) {
+    const reason = error instanceof WechatpayError ? error.message : 'it does not parse';
+    throw new ArgumentError('ERR_CONFIG', `config.${field} is not a usable ${type} key: ${reason}`);
+  }
+}
+
+function requireString(config: Record<string, unknown>, field: string): string {
+  const value = config[field];
+  if (typeof value !== 'string' || value.trim() === '') throw new ArgumentError('ERR_CONFIG', `config.${field} is missing or not a string`);
+  return value;
+}
+
+/** Checks a configuration and loads its keys into `KeyObject`s, once. */
+function load(config: WechatpayConfig) {
+  if (config === null || typeof config !== 'object') throw new ArgumentError('ERR_CONFIG', 'config must be an object');
+  const mchid = requireString(config as unknown as Record<string, unknown>, 'mchid');
+  const serial = requireString(config as unknown as Record<string, unknown>, 'serial');
+  const privateKey = keyOf('privateKey', config.privateKey, Rsa.KEY_TYPE_PRIVATE);
+  const { certs } = config;
+  if (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0) {
+    throw new ArgumentError('ERR_CONFIG', 'config.certs must name at least one WeChat Pay key (platform certificate serial or PUB_KEY_ID_…)');
+  }
+  if (serial in certs) {
+    throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
+  }
+  const keys = new Map(Object.entries(certs).map(([id, input]) => [id, keyOf(`certs["${id}"]`, input, Rsa.KEY_TYPE_PUBLIC)] as const));
+  // Prefer a public-key id: WeChat Pay is moving merchants from platform certificates to it.
+  const platformSerial = [...keys.keys()].find((id) => id.startsWith('PUB_KEY_ID_')) ?? [...keys.keys()][0]!;
+  return { mchid, serial, privateKey, keys, platformSerial };
+}
+
+const VERSION = '0.1.0';
+
+/**
+ * Makes a client. Throws an {@link ArgumentError} (`ERR_CONFIG`) at once on a bad config.
+ * Keys live in this closure and in the interceptors, never on axios's config.
+ */
+function createClient(config: WechatpayConfig): WechatpayClient {
+  const { mchid, serial, privateKey, keys, platformSerial } = load(config);
+  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, ...axiosDefaults } = config;
+  const instance = axios.create({
+    ...axiosDefaults,
+    baseURL,
+    // Redirects would send a request nobody signed for; WeChat Pay does not redirect.
+    maxRedirects: 0,
+    headers: {
+      Accept: 'application/json',
+      'User-Agent': `wechatpay-ts/${VERSION} axios/${axios.VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`,
+      ...headers,
+    },
+    // The bytes signed are the bytes sent, and the bytes verified are the bytes received.
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    validateStatus: null,
+  });
+  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, platformSerial }));
+  const { onFulfilled, onRejected } = verifier(keys);
+  instance.interceptors.response.use(onFulfilled, onRejected);
+
+  const dispatch: Dispatch = (method, template, options) => {
+    try {
+      return instance.request(decorate(method, template, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`) as WechatpayClient;
+}
+
+/** The client class, for those coming from wechatpay-axios-plugin: `new Wechatpay(config)`. */
+export const Wechatpay = function Wechatpay(this: unknown, config: WechatpayConfig) {
+  return createClient(config);
+} as unknown as new (config: WechatpayConfig) => WechatpayClient;
+
+/** Builds clients, as wechatpay-php's `Builder::factory`. */
+export const Builder = {
+  /** Makes a client from a config; throws `ERR_CONFIG` on a bad one. */
+  factory: createClient,
+};

@@ -1,0 +1,13 @@
+/**
+ * wechatpay-ts: a WeChat Pay APIv3 client. Name any endpoint by chained properties,
+ * `chain('…')` or a bracket key; every request is signed and every answer verified.
+ */
+export { Builder, Wechatpay } from './client.js';
+export type { WechatpayConfig, KeyInput } from './client.js';
+export type { RequestOptions, CallOptions, QueryValue } from './decorator.js';
+export type { WechatpayClient, ChainNode, AnyNode, WechatpayResponse, TypedOptions } from './types.js';
+export type * from './registry.js';
+export { WechatpayError, ArgumentError, ApiError, VerificationError, TransportError } from './errors.js';
+export type { ArgumentErrorCode, VerificationErrorCode } from './errors.js';
+export { Rsa, AesGcm, Hash, Formatter } from './crypto/index.js';
+export { UNSIGNED_PATHS } from './verifier.js';

@@ -1,0 +1,34 @@
+import type { KeyObject } from 'node:crypto';
+import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { Formatter } from './crypto/formatter.js';
+import { Rsa } from './crypto/rsa.js';
+
+/** What the signer needs; the private key stays in this closure, never on a config. */
+export interface SignerOptions {
+  mchid: string;
+  /** The merchant API certificate's serial, sent as `serial_no`. */
+  serial: string;
+  privateKey: KeyObject;
+  /** The id of the WeChat Pay key the client verifies and encrypts with, sent as `Wechatpay-Serial`. */
+  platformSerial: string;
+}
+
+/**
+ * The request interceptor: signs `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n` over the
+ * request-target exactly as axios will put it on the wire and the body bytes as sent.
+ * The RSA work runs on libuv's thread pool, off the event loop.
+ */
+export function signer(instance: AxiosInstance, options: SignerOptions) {
+  const { mchid, serial, privateKey, platformSerial } = options;
+  return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
+    // axios's http adapter sends `pathname + search` of the WHATWG-parsed full URL: sign the same.
+    const { pathname, search } = new URL(instance.getUri(config));
+    const body = Buffer.isBuffer(config.data) ? config.data : Buffer.from(config.data === undefined ? '' : String(config.data));
+    const nonce = Formatter.nonce();
+    const timestamp = Formatter.timestamp();
+    const signature = await Rsa.signAsync(Formatter.request(config.method ?? 'GET', `${pathname}${search}`, timestamp, nonce, body), privateKey);
+    config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
+    config.headers.set('Wechatpay-Serial', platformSerial);
+    return config;
+  };
+}

@@ -1,0 +1,130 @@
+import type { KeyObject } from 'node:crypto';
+import type { AxiosResponse } from 'axios';
+import { ApiError, VerificationError, TransportError, WechatpayError } from './errors.js';
+import { Formatter } from './crypto/formatter.js';
+import { Rsa } from './crypto/rsa.js';
+import type { DecoratedConfig } from './decorator.js';
+
+/** How far a signed answer's timestamp may be from the local clock, in seconds. */
+export const MAX_CLOCK_SKEW = 300;
+
+/** Signatures WeChat Pay sends to probe whether a client really verifies; never valid. */
+const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
+
+/**
+ * Paths whose answers WeChat Pay does not sign (file downloads); exact paths and prefixes
+ * ending in `/`. Everything else must verify.
+ */
+export const UNSIGNED_PATHS: readonly string[] = [
+  '/v3/billdownload/file',
+  '/v3/transferdownload/signfile',
+  '/v3/merchant-service/images/',
+];
+
+/** Whether an answer to `pathname` comes unsigned by design. */
+export function isUnsigned(pathname: string): boolean {
+  const path = `/${pathname.replace(/^\/+/, '')}`;
+  return UNSIGNED_PATHS.some((entry) => (entry.endsWith('/') ? path.startsWith(entry) && path.length > entry.length : path === entry));
+}
+
+/** Headers in any of the shapes Node, Fetch and axios give them. */
+export type HeaderSource = Headers | Record<string, unknown> | { get(name: string): unknown };
+
+/** One header's value, matched case-insensitively; arrays give their first value. */
+export function headerOf(headers: HeaderSource, name: string): string | undefined {
+  let value: unknown;
+  if (typeof (headers as Headers).get === 'function') value = (headers as Headers).get(name);
+  else {
+    const wanted = name.toLowerCase();
+    const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === wanted);
+    value = key === undefined ? undefined : (headers as Record<string, unknown>)[key];
+  }
+  if (Array.isArray(value)) value = value[0];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** Context of a verification, for the error it may raise. */
+interface VerifyContext {
+  status?: number | undefined;
+  requestId?: string | undefined;
+}
+
+/**
+ * Verifies a signed message from WeChat Pay (an answer or a callback) over its raw body:
+ * the four `Wechatpay-*` headers, the clock within {@link MAX_CLOCK_SKEW}, a known serial,
+ * and the RSA-SHA256 signature. Throws a {@link VerificationError}; fails closed.
+ */
+export function verifySigned(headers: HeaderSource, body: Buffer, keys: ReadonlyMap<string, KeyObject>, context: VerifyContext = {}): void {
+  const fail = (code: VerificationError['code'], message: string): never => {
+    throw new VerificationError(code, message, context);
+  };
+  const timestamp = headerOf(headers, 'Wechatpay-Timestamp');
+  const nonce = headerOf(headers, 'Wechatpay-Nonce');
+  const signature = headerOf(headers, 'Wechatpay-Signature');
+  const serial = headerOf(headers, 'Wechatpay-Serial');
+  const missing = Object.entries({ timestamp, nonce, signature, serial }).filter(([, value]) => !value).map(([name]) => `Wechatpay-${name[0]!.toUpperCase()}${name.slice(1)}`);
+  if (missing.length) fail('ERR_RESPONSE_HEADERS', `the answer lacks ${missing.join(', ')}`);
+  if (!/^\d{1,12}$/.test(timestamp!) || Math.abs(Formatter.timestamp() - Number(timestamp)) > MAX_CLOCK_SKEW) {
+    fail('ERR_RESPONSE_TIMESTAMP', `Wechatpay-Timestamp ${JSON.stringify(timestamp)} is more than ${MAX_CLOCK_SKEW}s from the local clock`);
+  }
+  if (signature!.startsWith(PROBE_PREFIX)) fail('ERR_SIGNATURE_PROBE', 'the answer carries a signature probe (WECHATPAY/SIGNTEST/), which is never valid');
+  const key = keys.get(serial!);
+  if (!key) fail('ERR_RESPONSE_SERIAL', `Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs`);
+  if (!Rsa.verify(Formatter.response(timestamp!, nonce!, body), signature!, key!)) {
+    fail('ERR_RESPONSE_SIGNATURE', `the answer's signature does not verify with ${serial}`);
+  }
+}
+
+/** Hands a verified body over in the form the caller asked for. */
+function bodyAs(raw: Buffer, responseType: string): unknown {
+  if (responseType === 'arraybuffer') return raw;
+  const text = raw.toString('utf8');
+  if (responseType === 'text' || text === '') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function apiErrorOf(response: AxiosResponse<Buffer>): ApiError {
+  const parsed = bodyAs(Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0), 'json');
+  const fields = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  return new ApiError({
+    status: response.status,
+    code: typeof fields.code === 'string' ? fields.code : `HTTP_${response.status}`,
+    message: typeof fields.message === 'string' ? fields.message : `WeChat Pay answered ${response.status}`,
+    detail: fields.detail,
+    requestId: headerOf(response.headers, 'Request-ID'),
+  });
+}
+
+/**
+ * The response interceptor pair: a 2xx answer is verified over its raw bytes and only then
+ * parsed; anything else becomes an {@link ApiError}; a request that got no answer becomes a
+ * {@link TransportError}.
+ */
+export function verifier(keys: ReadonlyMap<string, KeyObject>) {
+  return {
+    onFulfilled(response: AxiosResponse<Buffer>): AxiosResponse {
+      const { status, config } = response;
+      if (status < 200 || status >= 300) throw apiErrorOf(response);
+      const meta = (config as unknown as DecoratedConfig).wechatpay;
+      const pathname = new URL(response.request?.path ?? config.url ?? '', 'http://localhost').pathname;
+      if (isUnsigned(pathname)) {
+        return meta?.responseType === 'stream' ? response : { ...response, data: bodyAs(response.data, meta?.responseType ?? 'json') };
+      }
+      const body = Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
+      verifySigned(response.headers, body, keys, { status, requestId: headerOf(response.headers, 'Request-ID') });
+      return { ...response, data: bodyAs(body, meta?.responseType ?? 'json') };
+    },
+    onRejected(error: unknown): never {
+      if (error instanceof WechatpayError) throw error;
+      const cause = error instanceof Error ? error : new Error(String(error));
+      const code = (cause as { code?: unknown }).code;
+      // A clean copy: axios errors hold the request config and socket, which have no place on our error.
+      const clean = Object.assign(new Error(cause.message), { code, name: cause.name });
+      throw new TransportError(typeof code === 'string' ? code : 'ERR_TRANSPORT', `the request got no answer: ${cause.message}`, clean);
+    },
+  };
+}
