@@ -43,9 +43,9 @@ type VerbOf<P extends string, M extends Verb> = P extends Template
 export type Verbs<P extends string> = { [M in Verb]: VerbOf<P, M> } & { [M in Verb as `${M}Async`]: VerbOf<P, M> };
 
 /** What every node has besides its verbs and children. */
-export interface NodeBase<P extends string> {
+export interface NodeBase<Chained> {
   /** Appends a path as written (no case folding; outer slashes tolerated). */
-  chain<S extends string>(path: S): string extends S ? AnyNode : ChainNode<Join<P, Trim<S>>>;
+  chain: Chained;
   /** The node's URI template. */
   toString(): string;
   /** The node's URI template. */
@@ -53,11 +53,13 @@ export interface NodeBase<P extends string> {
 }
 
 /** A node off the registry: every property is a further segment, every verb untyped. */
-export type AnyNode = Verbs<never> & NodeBase<string> & { [segment: string]: AnyNode };
+export type AnyNode = Verbs<string> & NodeBase<(path: string) => AnyNode> & { [segment: string]: AnyNode };
+
+type TypedChain<P extends string> = <S extends string>(path: S) => string extends S ? AnyNode : ChainNode<Join<P, Trim<S>>>;
 
 /** The chain node at template `P`: typed children and verbs where the registry knows them. */
 export type ChainNode<P extends string> = { [S in First<Below<P, Template>> as PropertyOf<S>]: ChainNode<Join<P, S>> } & Verbs<P> &
-  NodeBase<P> & { [segment: string]: AnyNode };
+  NodeBase<TypedChain<P>> & { [segment: string]: AnyNode };
 
 /** A client: the root node, where the registry's templates also work as bracket keys. */
 export type WechatpayClient = ChainNode<''> & { [K in Template]: ChainNode<K> };
