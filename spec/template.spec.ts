@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { ArgumentError } from '../lib/errors.js';
+import { expand, variablesOf } from '../lib/template.js';
+
+describe('template', () => {
+  it('expands simple variables, percent-encoding values and keeping their case', () => {
+    expect(expand('v3/a/{openid}', { openid: 'oWmnN4xX' })).to.equal('v3/a/oWmnN4xX');
+    expect(expand('v3/a/{openid}', { openid: '../../pay/transactions' })).to.equal('v3/a/..%2F..%2Fpay%2Ftransactions');
+    expect(expand('v3/a/{openid}', { openid: '中 ?#' })).to.equal('v3/a/%E4%B8%AD%20%3F%23');
+    expect(expand('v3/a/{n}', { n: 42 })).to.equal('v3/a/42');
+  });
+
+  it('supports every RFC 6570 operator uri-template does', () => {
+    const values = { path: 'a/b', list: ['x', 'y'], keys: { k: 'v' }, id: 'z', q: 'w v' };
+    expect(expand('{+path}', values)).to.equal('a/b');
+    expect(expand('{#path}', values)).to.equal('#a/b');
+    expect(expand('x{.id}', values)).to.equal('x.z');
+    expect(expand('x{/list*}', values)).to.equal('x/x/y');
+    expect(expand('x{;id}', values)).to.equal('x;id=z');
+    expect(expand('x{?q,id}', values)).to.equal('x?q=w%20v&id=z');
+    expect(expand('x?a=1{&id}', values)).to.equal('x?a=1&id=z');
+    expect(expand('x{?keys*}', values)).to.equal('x?k=v');
+  });
+
+  it('lists the variables of every operator', () => {
+    expect([...variablesOf('v3/{a}/{+b}{?c,d}')]).to.deep.equal(['a', 'b', 'c', 'd']);
+  });
+
+  const bad: [string, unknown, string][] = [
+    ['missing', undefined, 'missing'],
+    ['empty', '', 'empty'],
+    ['null', null, 'null'],
+    ['an object', { id: 1 }, 'object'],
+    ['an array', ['a'], 'array'],
+    ['a boolean', true, 'boolean'],
+    ['NaN', Number.NaN, 'number'],
+  ];
+  for (const [label, value, word] of bad) {
+    it(`refuses a simple variable that is ${label}, naming the variable and the template`, () => {
+      const template = 'v3/marketing/membercard-open/cards/{card_id}/permission-tokens';
+      expect(() => expand(template, value === undefined ? {} : { card_id: value }))
+        .to.throw(ArgumentError)
+        .that.satisfies((error: ArgumentError) => error.code === 'ERR_PATH_PARAM' && error.message.includes('"card_id"') && error.message.includes(template) && error.message.includes(word));
+    });
+  }
+
+  it('refuses a template that does not parse', () => {
+    expect(() => expand('v3/{unclosed', {})).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
+  });
+});
