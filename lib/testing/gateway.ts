@@ -1,0 +1,86 @@
+/**
+ * The sandbox's core: one Fetch `Request` in, one signed Fetch `Response` out. The node:http
+ * server and the msw handlers are thin adapters around it, so both behave the same.
+ */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Formatter } from '../crypto/formatter.js';
+import { Rsa } from '../crypto/rsa.js';
+import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
+import { answer, type Answer, type Capability, type SandboxState } from './endpoints.js';
+import type { Fault, Faults } from './faults.js';
+
+/** Everything the core needs: who may call, which key signs answers, what state answers come from. */
+export interface GatewayConfig {
+  merchant: MerchantIdentity;
+  /** The platform key that signs answers, and the id (`PUB_KEY_ID_…` or certificate serial) it is known by. */
+  platform: { id: string; privateKey: KeyObject };
+  capabilities: ReadonlySet<Capability>;
+  state: SandboxState;
+  faults: Faults;
+}
+
+/** Maps a request to its answer. `target` is the request-target as received, when the URL may have normalised it. */
+export type GatewayFetch = (request: Request, target?: string) => Promise<Response>;
+
+/** How far back the `stale-timestamp` fault dates an answer: twice the five minutes a client allows. */
+const STALE_SECONDS = 600;
+const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
+
+/** Another id of the same shape, so that `wrong-serial` looks plausible yet names no key the client has. */
+function otherId(id: string): string {
+  return id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
+}
+
+/** Signs an answer as WeChat Pay does, then lets the drawn faults spoil it. */
+function signed({ status, body }: Answer, platform: GatewayConfig['platform'], faults: ReadonlySet<Fault>): Response {
+  const bytes = Buffer.from(JSON.stringify(body));
+  const timestamp = Formatter.timestamp() - (faults.has('stale-timestamp') ? STALE_SECONDS : 0);
+  const nonce = Formatter.nonce();
+  const signature = faults.has('probe-signature')
+    ? PROBE_PREFIX + randomBytes(192).toString('base64')
+    : Rsa.sign(Formatter.response(timestamp, nonce, bytes), platform.privateKey);
+  const sent = faults.has('tamper-body') ? Buffer.from(JSON.stringify({ ...body, tampered: true })) : bytes;
+
+  const headers = new Headers({
+    'Content-Type': 'application/json; charset=utf-8',
+    'Request-ID': randomBytes(20).toString('hex').toUpperCase(),
+  });
+  if (!faults.has('missing-headers')) {
+    headers.set('Wechatpay-Timestamp', String(timestamp));
+    headers.set('Wechatpay-Nonce', nonce);
+    headers.set('Wechatpay-Signature', signature);
+    headers.set('Wechatpay-Serial', faults.has('wrong-serial') ? otherId(platform.id) : platform.id);
+  }
+  return new Response(sent, { status, headers });
+}
+
+/** Builds the core; it keeps the nonces it has seen, so make one per sandbox. */
+export function createGateway(config: GatewayConfig): GatewayFetch {
+  const check = new AuthorizationCheck([config.merchant]);
+  const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
+
+  return async function gateway(request, target) {
+    const faults = config.faults.draw();
+    if (faults.has('delay')) {
+      // An aborted request (client timeout, closed socket) needs no answer: stop waiting for it.
+      await sleep(config.faults.delayMs, undefined, { signal: request.signal }).catch(() => undefined);
+    }
+    if (faults.has('reset')) return Response.error();
+
+    const url = new URL(request.url);
+    const body = Buffer.from(await request.arrayBuffer());
+    const failure = check.check({
+      method: request.method,
+      target: target ?? url.pathname + url.search,
+      authorization: request.headers.get('Authorization'),
+      body,
+    });
+    const result: Answer = failure
+      ? { status: 401, body: { code: 'SIGN_ERROR', ...failure } }
+      : faults.has('system-error')
+        ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
+        : answer(request.method, url, body, context);
+    return signed(result, config.platform, faults);
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * `wechatpay-ts/testing`: a local WeChat Pay gateway for demos and tests. It makes its own keys,
+ * checks every request's `Authorization` as WeChat Pay does, serves the documented endpoints
+ * with their documented errors, signs every answer, and misbehaves on request (fault switches).
+ */
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { RequestHandler } from 'msw';
+import { Rsa, type RsaKeyLike } from '../crypto/rsa.js';
+import { selfSignedCertificate } from './certificate.js';
+import { DEFAULT_SEED, stateFrom, type Capability, type SandboxSeed, type SandboxState } from './endpoints.js';
+import { Faults } from './faults.js';
+import { createGateway, type GatewayFetch } from './gateway.js';
+import { mswHandlers } from './handlers.js';
+import { listen, type ListeningSandbox } from './server.js';
+
+export { DEFAULT_SEED } from './endpoints.js';
+export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard } from './endpoints.js';
+export { FAULTS, Faults } from './faults.js';
+export type { Fault } from './faults.js';
+export type { ListeningSandbox } from './server.js';
+
+/** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
+export interface SandboxKeys {
+  /** The merchant's API key: the client signs requests with it. */
+  merchant: KeyObject;
+  /** The platform key: the sandbox signs answers with it. */
+  platform: KeyObject;
+}
+
+/** How a sandbox names the key that signs its answers, as WeChat Pay does in either era. */
+export type SandboxMode = 'pubkey' | 'certificate';
+
+/** Options of {@link Sandbox}; every one has a default. */
+export interface SandboxOptions {
+  /**
+   * Keys to reuse (KeyObjects, or anything `Rsa.from` reads). Making RSA-2048 keys takes about
+   * 100 ms, so suites share one set: `new Sandbox({ keys: Sandbox.generateKeys() })` or `{ keys: other.keys }`.
+   */
+  keys?: { merchant: RsaKeyLike; platform: RsaKeyLike };
+  /** `pubkey` (default): answers signed by a `PUB_KEY_ID_…` key. `certificate`: by a self-signed platform certificate, named by its serial. */
+  mode?: SandboxMode;
+  /** The merchant id; default `1900000109`. */
+  mchid?: string;
+  /** The base URL the msw handlers answer and {@link Sandbox.clientConfig} uses; default `https://api.mch.weixin.qq.com/`. */
+  baseURL?: string;
+  /** The starting state; default {@link DEFAULT_SEED}. */
+  seed?: SandboxSeed;
+  /** Products the merchant has opened; both by default. A closed one answers `403 NO_AUTH`. */
+  capabilities?: Partial<Record<Capability, boolean>>;
+  /** How long the `delay` fault holds an answer back, in ms; default 1000. */
+  delayMs?: number;
+}
+
+/** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
+export interface SandboxClientConfig {
+  mchid: string;
+  serial: string;
+  privateKey: KeyObject;
+  certs: Record<string, KeyObject>;
+  baseURL: string;
+}
+
+const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
+const pem = (key: KeyObject) => key.export({ type: key.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString();
+const spkiDigest = (key: KeyObject, algorithm: string) => createHash(algorithm).update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest();
+
+/**
+ * A local WeChat Pay gateway. One core ({@link Sandbox.fetch}), served two ways: a real HTTP
+ * server on 127.0.0.1 ({@link Sandbox.listen}) or msw handlers ({@link Sandbox.handlers}).
+ *
+ * Ids derive from the keys (the merchant serial, the `PUB_KEY_ID_…` or certificate serial), so
+ * sandboxes sharing keys share ids too.
+ */
+export class Sandbox {
+  /** Makes a fresh pair of RSA-2048 keys for {@link SandboxOptions.keys}. */
+  static generateKeys(): SandboxKeys {
+    const make = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return { merchant: make(), platform: make() };
+  }
+
+  /** How the platform key is named. */
+  readonly mode: SandboxMode;
+  /** The merchant id the sandbox accepts. */
+  readonly mchid: string;
+  /** The base URL of {@link Sandbox.handlers} and the default of {@link Sandbox.clientConfig}. */
+  readonly baseURL: string;
+  /** The fault switches: `sandbox.faults.next('tamper-body')`, `sandbox.faults.rate('system-error', 0.1)`. */
+  readonly faults: Faults;
+  /** The live state answers come from; change it between requests to set up a case. */
+  readonly state: SandboxState;
+  /**
+   * The core: answers one Fetch `Request` as WeChat Pay would, signed. `target` is the
+   * request-target as received on the wire, when `request.url` may have normalised it; the
+   * signature is checked over it. A `reset` fault answers `Response.error()`.
+   */
+  readonly fetch: GatewayFetch;
+
+  readonly #keys: SandboxKeys;
+  readonly #serial: string;
+  readonly #platformId: string;
+  readonly #certificate: string | undefined;
+  #handlers: RequestHandler[] | undefined;
+
+  constructor(options: SandboxOptions = {}) {
+    this.mode = options.mode ?? 'pubkey';
+    if (this.mode !== 'pubkey' && this.mode !== 'certificate') throw new TypeError(`unknown sandbox mode: ${String(this.mode)}`);
+    this.mchid = options.mchid ?? '1900000109';
+    this.baseURL = options.baseURL ?? DEFAULT_BASE_URL;
+    this.#keys = options.keys
+      ? { merchant: Rsa.from(options.keys.merchant, Rsa.KEY_TYPE_PRIVATE), platform: Rsa.from(options.keys.platform, Rsa.KEY_TYPE_PRIVATE) }
+      : Sandbox.generateKeys();
+    // A merchant API certificate serial is 40 hex digits; a digest of the key gives a stable one.
+    this.#serial = spkiDigest(this.#keys.merchant, 'sha1').toString('hex').toUpperCase();
+
+    if (this.mode === 'certificate') {
+      const serial = spkiDigest(this.#keys.platform, 'sha256').subarray(0, 20);
+      serial[0] = (serial[0]! & 0x7f) | 0x40; // positive, and a full 20 bytes, like WeChat Pay's serials
+      this.#certificate = selfSignedCertificate({ privateKey: this.#keys.platform, serial, commonName: 'Wechatpay sandbox platform' });
+      this.#platformId = Rsa.serial(this.#certificate);
+    } else {
+      const digits = (BigInt(`0x${spkiDigest(this.#keys.platform, 'sha256').toString('hex')}`) % 10n ** 16n).toString().padStart(16, '0');
+      this.#certificate = undefined;
+      this.#platformId = `PUB_KEY_ID_01${this.mchid}${digits}`;
+    }
+
+    const capabilities = { businesscircle: true, membercard: true, ...options.capabilities };
+    this.faults = new Faults(options.delayMs);
+    this.state = stateFrom(options.seed ?? DEFAULT_SEED, this.mchid);
+    this.fetch = createGateway({
+      merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
+      platform: { id: this.#platformId, privateKey: this.#keys.platform },
+      capabilities: new Set((Object.keys(capabilities) as Capability[]).filter((name) => capabilities[name])),
+      state: this.state,
+      faults: this.faults,
+    });
+  }
+
+  /** The keys in use, to share with another sandbox. */
+  get keys(): SandboxKeys {
+    return { ...this.#keys };
+  }
+
+  /** The merchant side, in PEM: what a real merchant would download from the merchant platform. */
+  get merchant(): { mchid: string; serial: string; privateKey: string; publicKey: string } {
+    return { mchid: this.mchid, serial: this.#serial, privateKey: pem(this.#keys.merchant), publicKey: pem(createPublicKey(this.#keys.merchant)) };
+  }
+
+  /** The platform side: the id answers are signed under, its public key in PEM, and in certificate mode the certificate. */
+  get platform(): { id: string; publicKey: string; certificate?: string } {
+    const publicKey = pem(createPublicKey(this.#keys.platform));
+    return this.#certificate ? { id: this.#platformId, publicKey, certificate: this.#certificate } : { id: this.#platformId, publicKey };
+  }
+
+  /** A configuration for `Builder.factory`, pointing at `baseURL` (default {@link Sandbox.baseURL}); `more` is merged in. */
+  clientConfig<T extends object = object>(more?: T & { baseURL?: string }): SandboxClientConfig & T {
+    return {
+      mchid: this.mchid,
+      serial: this.#serial,
+      privateKey: this.#keys.merchant,
+      certs: { [this.#platformId]: createPublicKey(this.#keys.platform) },
+      ...more,
+      baseURL: more?.baseURL ?? this.baseURL,
+    } as SandboxClientConfig & T;
+  }
+
+  /** Starts a real HTTP server on 127.0.0.1, on `port` or a free one. Each call starts another server. */
+  listen({ port }: { port?: number } = {}): Promise<ListeningSandbox> {
+    return listen(this.fetch, port);
+  }
+
+  /**
+   * msw handlers answering every request under {@link Sandbox.baseURL}: `setupServer(...sandbox.handlers)`.
+   * msw (an optional peer dependency) is loaded on first access only.
+   */
+  get handlers(): RequestHandler[] {
+    this.#handlers ??= mswHandlers(this.fetch, this.baseURL);
+    return this.#handlers;
+  }
+}
