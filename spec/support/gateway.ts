@@ -1,0 +1,41 @@
+// One msw server per spec file, in front of a sandbox, recording what reached the wire.
+import { http, type RequestHandler } from 'msw';
+import { setupServer, type SetupServerApi } from 'msw/node';
+import { Sandbox, type SandboxKeys } from '../../lib/testing/index.js';
+
+/** What one request looked like when it reached the gateway. */
+export interface Seen {
+  method: string;
+  url: string;
+  body: string;
+  headers: Headers;
+}
+
+let shared: SandboxKeys | undefined;
+/** One set of RSA keys for every spec: generating them costs ~100 ms each. */
+export function sharedKeys(): SandboxKeys {
+  shared ??= Sandbox.generateKeys();
+  return shared;
+}
+
+/** Starts msw in front of a fresh sandbox; `extra` handlers run first. Call in `before`. */
+export function mswGateway(mode: 'pubkey' | 'certificate' = 'pubkey') {
+  const sandbox = new Sandbox({ keys: sharedKeys(), mode });
+  const seen: Seen[] = [];
+  const recorder = http.all('*', async ({ request }) => {
+    seen.push({ method: request.method, url: request.url, body: await request.clone().text(), headers: request.headers });
+  });
+  const server: SetupServerApi = setupServer(recorder, ...sandbox.handlers);
+  return {
+    sandbox,
+    seen,
+    server,
+    start: () => server.listen({ onUnhandledRequest: 'error' }),
+    use: (...handlers: RequestHandler[]) => server.use(recorder, ...handlers),
+    reset: () => {
+      server.resetHandlers();
+      sandbox.faults.clear();
+      seen.length = 0;
+    },
+  };
+}
