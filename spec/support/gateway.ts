@@ -1,6 +1,6 @@
 // One msw server per spec file, in front of a sandbox, recording what reached the wire.
 import { http, type RequestHandler } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer } from 'msw/node';
 import { Sandbox, type SandboxKeys } from '../../lib/testing/index.js';
 
 /** What one request looked like when it reached the gateway. */
@@ -25,7 +25,7 @@ export function mswGateway(mode: 'pubkey' | 'certificate' = 'pubkey') {
   const recorder = http.all('*', async ({ request }) => {
     seen.push({ method: request.method, url: request.url, body: await request.clone().text(), headers: request.headers });
   });
-  const server: SetupServerApi = setupServer(recorder, ...sandbox.handlers);
+  const server = setupServer(recorder, ...sandbox.handlers);
   return {
     sandbox,
     seen,
