@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { Builder, ApiError, type WechatpayClient } from '../lib/index.js';
+import { Sandbox } from '../lib/testing/index.js';
+import { mswGateway, sharedKeys } from './support/gateway.js';
+
+// The sandbox checks every Authorization exactly as WeChat Pay does and answers 401 SIGN_ERROR
+// when it fails; paths it does not serve answer 404 only after the signature passed.
+const shapes: [string, (wxpay: WechatpayClient) => Promise<unknown>, number][] = [
+  ['GET with a query holding Chinese text and spaces', (wxpay) => wxpay.v3.marketing.busifavor.stocks.get({ query: { stock_name: '商圈 积分 活动', note: "a b'c(d)*~!", limit: 10 } }), 404],
+  ['GET of a documented endpoint with a query', (wxpay) => wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid: 'oWmnN4xxxxxxxxxxe92NHIGf1xd8', query: { appid: 'wx1234567890abcdef' } }), 200],
+  ['POST with json', (wxpay) => wxpay.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post({ card_id: 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM', json: { activate_type: 'AUTO_ACTIVATE', outer_str: '中文 text' } }), 200],
+  ['POST with a string body, sent byte for byte', (wxpay) => wxpay['v3/marketing/membercard-open/cards/{card_id}/permission-tokens'].post({ card_id: 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM', body: '  {"activate_type" : "AUTO_ACTIVATE"}\n' }), 200],
+  ['POST with a Buffer body', (wxpay) => wxpay.v3.marketing.partnerships.build.post({ body: Buffer.from('{"partner":{"type":"APPID"}}') }), 404],
+  ['DELETE with no body', (wxpay) => wxpay.v3.marketing.partnerships._id_.delete({ id: 'x y' }), 404],
+  ['PUT with json', (wxpay) => wxpay.v3.merchant.media.put({ json: { a: 1 } }), 404],
+  ['PATCH with json', (wxpay) => wxpay.v3.merchant.media.patch({ json: { b: '二' } }), 404],
+];
+
+async function statusOf(call: Promise<unknown>): Promise<{ status: number; code?: string }> {
+  try {
+    const res = (await call) as { status: number };
+    return { status: res.status };
+  } catch (error) {
+    if (error instanceof ApiError) return { status: error.status, code: error.code };
+    throw error;
+  }
+}
+
+describe('signer', () => {
+  describe('through msw', () => {
+    const gateway = mswGateway();
+    let wxpay: WechatpayClient;
+    before(() => {
+      gateway.start();
+      wxpay = Builder.factory(gateway.sandbox.clientConfig());
+    });
+    afterEach(() => gateway.reset());
+    after(() => gateway.server.close());
+
+    for (const [label, call, status] of shapes) {
+      it(`${label}: the gateway verifies the signature`, async () => {
+        expect(await statusOf(call(wxpay))).to.have.property('status', status);
+      });
+    }
+
+    it('signs each request with a fresh nonce', async () => {
+      await shapes[1]![1](wxpay);
+      await shapes[1]![1](wxpay);
+      const nonces = gateway.seen.map(({ headers }) => /nonce_str="([^"]+)"/.exec(headers.get('authorization')!)![1]);
+      expect(nonces[0]).not.to.equal(nonces[1]);
+    });
+  });
+
+  describe('against the real loopback server', () => {
+    const sandbox = new Sandbox({ keys: sharedKeys() });
+    let server: Awaited<ReturnType<Sandbox['listen']>>;
+    let wxpay: WechatpayClient;
+    before(async () => {
+      server = await sandbox.listen();
+      expect(new URL(server.url).hostname).to.equal('127.0.0.1');
+      wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
+    });
+    after(() => server.close());
+
+    for (const [label, call, status] of shapes) {
+      it(`${label}: the server verifies the signature`, async () => {
+        expect(await statusOf(call(wxpay))).to.have.property('status', status);
+      });
+    }
+
+    it('a client holding another merchant key is refused with 401 SIGN_ERROR', async () => {
+      const impostor = Builder.factory({ ...sandbox.clientConfig({ baseURL: server.url }), privateKey: sharedKeys().platform });
+      expect(await statusOf(shapes[1]![1](impostor))).to.deep.equal({ status: 401, code: 'SIGN_ERROR' });
+    });
+
+    it('a request altered after signing is refused with 401 SIGN_ERROR', async () => {
+      const honest = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
+      // An adapter runs after the signer: this one changes the signed body on its way out.
+      const tampering = Builder.factory({
+        ...sandbox.clientConfig({ baseURL: server.url }),
+        adapter: async (config: never) => {
+          const { data } = config as { data: Buffer };
+          (config as { data: Buffer }).data = Buffer.from(data.toString().replace('AUTO_ACTIVATE', 'JUMP_ACTIVATE'));
+          const { default: axios } = await import('axios');
+          return axios.getAdapter('http')(config);
+        },
+      });
+      expect(await statusOf(shapes[2]![1](honest))).to.have.property('status', 200);
+      expect(await statusOf(shapes[2]![1](tampering))).to.deep.equal({ status: 401, code: 'SIGN_ERROR' });
+    });
+  });
+});
