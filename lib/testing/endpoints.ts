@@ -119,20 +119,23 @@ function segment(raw: string): string | undefined {
   }
 }
 
-const USER_AUTHORIZATION = /^\/v3\/businesscircle\/user-authorizations\/([^/]+)$/;
-const PERMISSION_TOKENS = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/permission-tokens$/;
+const USER_AUTHORIZATION = /^v3\/businesscircle\/user-authorizations\/([^/]+)$/;
+const PERMISSION_TOKENS = /^v3\/marketing\/membercard-open\/cards\/([^/]+)\/permission-tokens$/;
 
-/** Routes one authorized request; anything that is not a documented endpoint is a `404` JSON answer. */
-export function answer(method: string, url: URL, body: Buffer, context: EndpointContext): Answer {
-  const openid = url.pathname.match(USER_AUTHORIZATION)?.[1];
+/** Routes one authorized request by its `path` below the base URL; `undefined` when no endpoint serves it. */
+export function answer(method: string, path: string, query: URLSearchParams, body: Buffer, context: EndpointContext): Answer | undefined {
+  const openid = path.match(USER_AUTHORIZATION)?.[1];
   if (method === 'GET' && openid !== undefined) {
     const decoded = segment(openid);
-    return decoded ? userAuthorization(decoded, url.searchParams, context) : error(400, 'PARAM_ERROR', 'openid is not well percent-encoded');
+    return decoded ? userAuthorization(decoded, query, context) : error(400, 'PARAM_ERROR', 'openid is not well percent-encoded');
   }
-  const cardId = url.pathname.match(PERMISSION_TOKENS)?.[1];
+  const cardId = path.match(PERMISSION_TOKENS)?.[1];
   if (method === 'POST' && cardId !== undefined) {
     const decoded = segment(cardId);
     return decoded ? permissionToken(decoded, body, context) : error(400, 'PARAM_ERROR', 'card_id is not well percent-encoded');
   }
-  return error(404, 'NOT_FOUND', `no such endpoint: ${method} ${url.pathname}`);
+  return undefined;
 }
+
+/** WeChat Pay's answer to a path it does not serve. */
+export const notFound = (method: string, path: string): Answer => error(404, 'NOT_FOUND', `no such endpoint: ${method} ${path}`);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Formatter } from '../crypto/formatter.js';
 import { Rsa } from '../crypto/rsa.js';
 import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
-import { answer, type Answer, type Capability, type SandboxState } from './endpoints.js';
+import { answer, notFound, type Answer, type Capability, type SandboxState } from './endpoints.js';
 import type { Fault, Faults } from './faults.js';
 
 /** Everything the core needs: who may call, which key signs answers, what state answers come from. */
@@ -20,8 +20,16 @@ export interface GatewayConfig {
   faults: Faults;
 }
 
-/** Maps a request to its answer. `target` is the request-target as received, when the URL may have normalised it. */
-export type GatewayFetch = (request: Request, target?: string) => Promise<Response>;
+/** How a request reached the core, when `request.url` alone does not say. */
+export interface Received {
+  /** The request-target (path and query) as received on the wire; the URL parser may have normalised `request.url`. */
+  target?: string;
+  /** The path the endpoints sit under, from the base URL; default `/`. */
+  basePath?: string;
+}
+
+/** Maps a request to its signed answer. */
+export type GatewayFetch = (request: Request, received?: Received) => Promise<Response>;
 
 /** How far back the `stale-timestamp` fault dates an answer: twice the five minutes a client allows. */
 const STALE_SECONDS = 600;
@@ -59,8 +67,13 @@ function signed({ status, body }: Answer, platform: GatewayConfig['platform'], f
 export function createGateway(config: GatewayConfig): GatewayFetch {
   const check = new AuthorizationCheck([config.merchant]);
   const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
+  const route = (method: string, url: URL, basePath: string, body: Buffer): Answer => {
+    const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
+    const served = url.pathname.startsWith(base) ? answer(method, url.pathname.slice(base.length), url.searchParams, body, context) : undefined;
+    return served ?? notFound(method, url.pathname);
+  };
 
-  return async function gateway(request, target) {
+  return async function gateway(request, { target, basePath = '/' } = {}) {
     const faults = config.faults.draw();
     if (faults.has('delay')) {
       // An aborted request (client timeout, closed socket) needs no answer: stop waiting for it.
@@ -80,7 +93,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
       ? { status: 401, body: { code: 'SIGN_ERROR', ...failure } }
       : faults.has('system-error')
         ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
-        : answer(request.method, url, body, context);
+        : route(request.method, url, basePath, body);
     return signed(result, config.platform, faults);
   };
 }

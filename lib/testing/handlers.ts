@@ -10,7 +10,8 @@ import loadMsw from './msw.cjs';
 export function mswHandlers(gateway: GatewayFetch, baseURL: string): RequestHandler[] {
   const { http } = loadMsw();
   const base = baseURL.endsWith('/') ? baseURL : `${baseURL}/`;
+  const basePath = new URL(base).pathname;
   // msw ships ESM and CJS twins; the shim loads the CJS one, which ESM users' setupServer accepts
   // (msw tells handlers apart by a kind tag, not instanceof), so the public type is the importer's.
-  return [http.all(`${base}*`, ({ request }) => gateway(request))] as unknown as RequestHandler[];
+  return [http.all(`${base}*`, ({ request }) => gateway(request, { basePath }))] as unknown as RequestHandler[];
 }

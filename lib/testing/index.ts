@@ -17,6 +17,7 @@ export { DEFAULT_SEED } from './endpoints.js';
 export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard } from './endpoints.js';
 export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
+export type { GatewayFetch, Received } from './gateway.js';
 export type { ListeningSandbox } from './server.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
@@ -89,9 +90,10 @@ export class Sandbox {
   /** The live state answers come from; change it between requests to set up a case. */
   readonly state: SandboxState;
   /**
-   * The core: answers one Fetch `Request` as WeChat Pay would, signed. `target` is the
-   * request-target as received on the wire, when `request.url` may have normalised it; the
-   * signature is checked over it. A `reset` fault answers `Response.error()`.
+   * The core: answers one Fetch `Request` as WeChat Pay would, signed. `received.target` is the
+   * request-target as received on the wire, when `request.url` may have normalised it (the
+   * signature is checked over it); `received.basePath` is the path endpoints sit under (default `/`).
+   * A `reset` fault answers `Response.error()`, Fetch's network error.
    */
   readonly fetch: GatewayFetch;
 

@@ -37,7 +37,7 @@ async function respond(gateway: GatewayFetch, incoming: IncomingMessage, outgoin
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) aborted.abort();
   });
-  const response = await gateway(toFetchRequest(incoming, body, origin, aborted.signal), incoming.url);
+  const response = await gateway(toFetchRequest(incoming, body, origin, aborted.signal), { target: incoming.url ?? '/' });
   if (response.type === 'error') {
     incoming.socket.destroy();
     return;
