@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitepress';
+
+// 站点完全离线构建：不引用任何外部脚本、字体或搜索服务。
+export default defineConfig({
+  lang: 'zh-CN',
+  title: 'wechatpay-ts',
+  description: '微信支付 APIv3 的 TypeScript 客户端：链式调用、自动签名、应答验签',
+  lastUpdated: false,
+  themeConfig: {
+    nav: [
+      { text: '指南', link: '/guide/install' },
+      { text: '接口', link: '/openapi/' },
+    ],
+    sidebar: [
+      {
+        text: '指南',
+        items: [
+          { text: '安装', link: '/guide/install' },
+          { text: '配置', link: '/guide/configure' },
+          { text: '三种命名方式', link: '/guide/naming' },
+          { text: '请求选项', link: '/guide/options' },
+          { text: '错误与错误码', link: '/guide/errors' },
+          { text: '密钥格式', link: '/guide/keys' },
+          { text: '沙箱', link: '/guide/sandbox' },
+        ],
+      },
+      {
+        text: '接口',
+        items: [
+          { text: '接口一览', link: '/openapi/' },
+          { text: '商圈会员积分服务授权查询', link: '/openapi/v3/businesscircle/user-authorizations/{openid}' },
+          { text: '会员卡商户预授权', link: '/openapi/v3/marketing/membercard-open/cards/{card_id}/permission-tokens' },
+        ],
+      },
+    ],
+    outline: { level: [2, 3], label: '本页目录' },
+    docFooter: { prev: '上一页', next: '下一页' },
+    darkModeSwitchLabel: '外观',
+    sidebarMenuLabel: '菜单',
+    returnToTopLabel: '回到顶部',
+  },
+});
