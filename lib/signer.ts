@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
 
@@ -9,7 +10,7 @@ export interface SignerOptions {
   /** The merchant API certificate's serial, sent as `serial_no`. */
   serial: string;
   privateKey: KeyObject;
-  /** The id of the WeChat Pay key the client verifies and encrypts with, sent as `Wechatpay-Serial`. */
+  /** The id of the WeChat Pay key the client verifies and encrypts with, sent as `Wechatpay-Serial`; empty when none is known yet (first certificate download). */
   platformSerial: string;
 }
 
@@ -23,12 +24,17 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
   return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
     // axios's http adapter sends `pathname + search` of the WHATWG-parsed full URL: sign the same.
     const { pathname, search } = new URL(instance.getUri(config));
-    const body = Buffer.isBuffer(config.data) ? config.data : Buffer.from(config.data === undefined ? '' : String(config.data));
+    const { data } = config;
+    // Only bytes can be signed as they are sent; anything else fails here, before the network.
+    if (data !== undefined && typeof data !== 'string' && !Buffer.isBuffer(data)) {
+      throw new ArgumentError('ERR_OPTIONS', 'the request body must be a string or a Buffer by the time it is signed');
+    }
+    const body = data === undefined ? '' : data;
     const nonce = Formatter.nonce();
     const timestamp = Formatter.timestamp();
     const signature = await Rsa.signAsync(Formatter.request(config.method ?? 'GET', `${pathname}${search}`, timestamp, nonce, body), privateKey);
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
-    config.headers.set('Wechatpay-Serial', platformSerial);
+    if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
     return config;
   };
 }

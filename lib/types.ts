@@ -22,10 +22,10 @@ type Below<P extends string, K extends string> = P extends '' ? K : K extends `$
 type First<R extends string> = R extends `${infer Segment}/${string}` ? Segment : R;
 type Trim<P extends string> = P extends `/${infer Rest}` ? Trim<Rest> : P extends `${infer Rest}/` ? Trim<Rest> : P;
 
-/** The options of a typed call: its path variables, `query`, `json`, and the common options. */
+/** The options of a typed call: its path variables, `query`, `json` (or the same as raw `body`), and the common options. */
 export type TypedOptions<O extends Operation> = (O extends { path: infer P } ? P : unknown) &
   (O extends { query: infer Q } ? { query: Q } : unknown) &
-  (O extends { json: infer J } ? { json: J } : unknown) &
+  (O extends { json: infer J } ? { json: J; body?: never } | { body: string | Buffer; json?: never } : unknown) &
   CallOptions;
 
 /** A typed verb: options and answer from the registry. */

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import axios from 'axios';
 import { expect } from 'chai';
 import { Builder, Wechatpay, ArgumentError, type WechatpayClient } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
 import { mswGateway, sharedKeys } from './support/gateway.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const openid = 'oWmnN4xxxxxxxxxxe92NHIGf1xd8';
 const card_id = 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM';
 
@@ -84,7 +87,7 @@ describe('client', () => {
     await wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' } });
     const { headers } = gateway.seen[0]!;
     expect(headers.get('accept')).to.equal('application/json');
-    expect(headers.get('user-agent')).to.match(/^wechatpay-ts\/\d+\.\d+\.\d+ axios\/\d+\.\d+\.\d+ node\/\d+\.\d+\.\d+ \(\w+; \w+\)$/);
+    expect(headers.get('user-agent')).to.equal(`wechatpay-ts/${version} axios/${axios.VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`);
     expect(headers.get('wechatpay-serial')).to.equal(gateway.sandbox.platform.id);
     expect(headers.get('authorization')).to.match(/^WECHATPAY2-SHA256-RSA2048 mchid="1900000109",nonce_str="[0-9A-Za-z]{32}",signature="[A-Za-z0-9+/=]+",timestamp="\d+",serial_no="[0-9A-F]{40}"$/);
   });

@@ -1,3 +1,4 @@
+import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import { Builder, ApiError, type WechatpayClient } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
@@ -78,10 +79,8 @@ describe('signer', () => {
       // An adapter runs after the signer: this one changes the signed body on its way out.
       const tampering = Builder.factory({
         ...sandbox.clientConfig({ baseURL: server.url }),
-        adapter: async (config: never) => {
-          const { data } = config as { data: Buffer };
-          (config as { data: Buffer }).data = Buffer.from(data.toString().replace('AUTO_ACTIVATE', 'JUMP_ACTIVATE'));
-          const { default: axios } = await import('axios');
+        adapter: (config: InternalAxiosRequestConfig) => {
+          config.data = Buffer.from(String(config.data).replace('AUTO_ACTIVATE', 'JUMP_ACTIVATE'));
           return axios.getAdapter('http')(config);
         },
       });
