@@ -8,9 +8,9 @@ import { Formatter } from '../crypto/formatter.js';
 import { Rsa } from '../crypto/rsa.js';
 
 /** The only scheme WeChat Pay APIv3 accepts. */
-export const SCHEME = 'WECHATPAY2-SHA256-RSA2048';
+const SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 /** How far a request's timestamp may be from the gateway clock, and how long a nonce stays used. */
-export const WINDOW_SECONDS = 300;
+const WINDOW_SECONDS = 300;
 
 const FIELDS = ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no'] as const;
 type Field = (typeof FIELDS)[number];

@@ -53,7 +53,12 @@ export function listen(gateway: GatewayFetch, port = 0): Promise<ListeningSandbo
   return new Promise((resolve, reject) => {
     let origin = '';
     const server = createServer((incoming, outgoing) => {
-      respond(gateway, incoming, outgoing, origin).catch(() => incoming.socket.destroy());
+      respond(gateway, incoming, outgoing, origin).catch((error: unknown) => {
+        // A sandbox bug must not pass for a `reset` fault: say so, unsigned, when still possible.
+        if (outgoing.headersSent) return incoming.socket.destroy();
+        outgoing.writeHead(500, { 'Content-Type': 'application/json' });
+        outgoing.end(JSON.stringify({ code: 'SANDBOX_ERROR', message: error instanceof Error ? error.message : String(error) }));
+      });
     });
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
