@@ -43,9 +43,10 @@ interface NodeTarget {
 /**
  * Builds the root of a chain. Nodes are Proxies over small targets, cached per template in a
  * bounded cache; `then` is never a segment, so awaiting a node sends nothing. `label` is what
- * `util.inspect` shows of the root.
+ * `util.inspect` shows of the root. `rootMembers` (e.g. `encrypt`) are answered by the root
+ * only; below it the same names are path segments as usual.
  */
-export function createChain(dispatch: Dispatch, label: string, capacity = 1024): object {
+export function createChain(dispatch: Dispatch, label: string, capacity = 1024, rootMembers: Readonly<Record<string, unknown>> = {}): object {
   const nodes = new BoundedCache<string, object>(capacity);
   const nodeOf = (template: string): object => (template === '' ? root : nodes.get(template, () => new Proxy(targetOf(template), handler)));
 
@@ -82,6 +83,7 @@ export function createChain(dispatch: Dispatch, label: string, capacity = 1024):
     get(target, property) {
       if (typeof property === 'symbol' || OWN.has(property)) return Reflect.get(target, property);
       if (property === 'then') return undefined;
+      if (target === rootTarget && Object.hasOwn(rootMembers, property)) return rootMembers[property];
       const child = property.includes('/') ? pathOf(property) : segmentOf(property);
       return nodeOf(join(target[TEMPLATE], child));
     },
@@ -99,6 +101,7 @@ export function createChain(dispatch: Dispatch, label: string, capacity = 1024):
     },
   };
 
-  const root = new Proxy(Object.assign(targetOf(''), { [inspect.custom]: () => label }), handler);
+  const rootTarget = Object.assign(targetOf(''), { [inspect.custom]: () => label });
+  const root = new Proxy(rootTarget, handler);
   return root;
 }
