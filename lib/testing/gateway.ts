@@ -18,7 +18,12 @@ export interface GatewayConfig {
   capabilities: ReadonlySet<Capability>;
   state: SandboxState;
   faults: Faults;
+  /** Extra endpoints (e.g. `/v3/certificates`), tried before the documented ones. */
+  routes?: readonly Route[];
 }
+
+/** An extra endpoint: an answer for an authorized request by its `path` below the base URL, or `undefined` to pass. */
+export type Route = (method: string, path: string, query: URLSearchParams, body: Buffer) => Answer | undefined;
 
 /** How a request reached the core, when `request.url` alone does not say. */
 export interface Received {
@@ -40,8 +45,11 @@ function otherId(id: string): string {
   return id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
 }
 
-/** Signs an answer as WeChat Pay does, then lets the drawn faults spoil it. */
-function signed({ status, body }: Answer, platform: GatewayConfig['platform'], faults: ReadonlySet<Fault>): Response {
+/**
+ * Signs an answer as WeChat Pay does, then lets the drawn faults spoil it. Callbacks
+ * (`Sandbox.notification`) are signed by this same function.
+ */
+export function signed({ status, body }: Answer, platform: GatewayConfig['platform'], faults: ReadonlySet<Fault>): Response {
   const bytes = Buffer.from(JSON.stringify(body));
   const timestamp = Formatter.timestamp() - (faults.has('stale-timestamp') ? STALE_SECONDS : 0);
   const nonce = Formatter.nonce();
@@ -69,7 +77,9 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
   const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
   const route = (method: string, url: URL, basePath: string, body: Buffer): Answer => {
     const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
-    const served = url.pathname.startsWith(base) ? answer(method, url.pathname.slice(base.length), url.searchParams, body, context) : undefined;
+    const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+    const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body)).find(Boolean);
+    const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context));
     return served ?? notFound(method, url.pathname);
   };
 
