@@ -10,6 +10,9 @@ import { selfSignedCertificate } from './certificate.js';
 import { DEFAULT_SEED, stateFrom, type Capability, type SandboxSeed, type SandboxState } from './endpoints.js';
 import { Faults } from './faults.js';
 import { createGateway, type GatewayFetch } from './gateway.js';
+import { Formatter } from '../crypto/formatter.js';
+import { certificatesRoute } from './certificates.js';
+import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
 
@@ -19,6 +22,7 @@ export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
 export type { ListeningSandbox } from './server.js';
+export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
 export interface SandboxKeys {
@@ -50,6 +54,8 @@ export interface SandboxOptions {
   capabilities?: Partial<Record<Capability, boolean>>;
   /** How long the `delay` fault holds an answer back, in ms; default 1000. */
   delayMs?: number;
+  /** The APIv3 key (32 ASCII characters) that `/v3/certificates` and callbacks are encrypted with; default a random one. */
+  apiv3Key?: string;
 }
 
 /** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
@@ -101,6 +107,7 @@ export class Sandbox {
   readonly #serial: string;
   readonly #platformId: string;
   readonly #certificate: string | undefined;
+  readonly #apiv3Key: string;
   #handlers: RequestHandler[] | undefined;
 
   constructor(options: SandboxOptions = {}) {
@@ -125,6 +132,8 @@ export class Sandbox {
       this.#platformId = `PUB_KEY_ID_01${this.mchid}${digits}`;
     }
 
+    this.#apiv3Key = options.apiv3Key ?? Formatter.nonce(32);
+    if (Buffer.byteLength(this.#apiv3Key) !== 32) throw new TypeError('the sandbox APIv3 key must be 32 bytes');
     const capabilities = { businesscircle: true, membercard: true, ...options.capabilities };
     this.faults = new Faults(options.delayMs);
     this.state = stateFrom(options.seed ?? DEFAULT_SEED, this.mchid);
@@ -134,6 +143,7 @@ export class Sandbox {
       capabilities: new Set((Object.keys(capabilities) as Capability[]).filter((name) => capabilities[name])),
       state: this.state,
       faults: this.faults,
+      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key)],
     });
   }
 
@@ -151,6 +161,19 @@ export class Sandbox {
   get platform(): { id: string; publicKey: string; certificate?: string } {
     const publicKey = pem(createPublicKey(this.#keys.platform));
     return this.#certificate ? { id: this.#platformId, publicKey, certificate: this.#certificate } : { id: this.#platformId, publicKey };
+  }
+
+  /** The APIv3 key, for the merchant side of a test (`Notifications`, `downloadCertificates`). Kept off `util.inspect`. */
+  get apiv3Key(): string {
+    return this.#apiv3Key;
+  }
+
+  /**
+   * A callback (回调通知) for any event, encrypted with {@link Sandbox.apiv3Key} and signed as the
+   * sandbox signs answers: `{ body, headers }` to hand to a callback handler, or to POST to one.
+   */
+  notification(event: SandboxEvent, options?: SandboxEventOptions): Promise<SandboxNotification> {
+    return notificationOf(event, { id: this.#platformId, privateKey: this.#keys.platform }, this.#apiv3Key, options);
   }
 
   /** A configuration for `Builder.factory`, pointing at `baseURL` (default {@link Sandbox.baseURL}); `more` is merged in. */
