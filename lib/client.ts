@@ -4,6 +4,7 @@ import { createChain, type Dispatch } from './chain.js';
 import { decorate } from './decorator.js';
 import { ArgumentError, WechatpayError } from './errors.js';
 import { Rsa } from './crypto/rsa.js';
+import { KeyRing } from './keyring.js';
 import { signer } from './signer.js';
 import { verifier } from './verifier.js';
 import type { WechatpayClient } from './types.js';
@@ -19,8 +20,11 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | '
   serial: string;
   /** The merchant API private key (`apiclient_key.pem`). */
   privateKey: KeyInput;
-  /** Every key that may sign an answer: platform certificate serials and `PUB_KEY_ID_…` ids. */
-  certs: Record<string, KeyInput>;
+  /**
+   * Every key that may sign an answer: platform certificate serials and `PUB_KEY_ID_…` ids; or a
+   * {@link KeyRing}, which downloads platform certificates and learns new ones as answers name them.
+   */
+  certs: Record<string, KeyInput> | KeyRing;
   /** Default `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /** Extra default headers. */
@@ -45,6 +49,14 @@ function requireString(config: Record<string, unknown>, field: string): string {
   return value;
 }
 
+/** A key ring's live keys; the preferred id is fixed now, from what the ring holds at start-up. */
+function ringOf(ring: KeyRing, serial: string) {
+  const ids = [...ring.keys.keys()];
+  if (ids.length === 0) throw new ArgumentError('ERR_CONFIG', 'config.certs is a KeyRing that holds no key yet: make it with `await KeyRing.create(…)`');
+  if (ids.includes(serial)) throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
+  return { keys: ring.keys, ring, platformSerial: ids.find((id) => id.startsWith('PUB_KEY_ID_')) ?? ids[0]! };
+}
+
 /** Checks a configuration and loads its keys into `KeyObject`s, once. */
 function load(config: WechatpayConfig) {
   if (config === null || typeof config !== 'object') throw new ArgumentError('ERR_CONFIG', 'config must be an object');
@@ -52,6 +64,7 @@ function load(config: WechatpayConfig) {
   const serial = requireString(config as unknown as Record<string, unknown>, 'serial');
   const privateKey = keyOf('privateKey', config.privateKey, Rsa.KEY_TYPE_PRIVATE);
   const { certs } = config;
+  if (certs instanceof KeyRing) return { mchid, serial, privateKey, ...ringOf(certs, serial) };
   if (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0) {
     throw new ArgumentError('ERR_CONFIG', 'config.certs must name at least one WeChat Pay key (platform certificate serial or PUB_KEY_ID_…)');
   }
@@ -61,7 +74,7 @@ function load(config: WechatpayConfig) {
   const keys = new Map(Object.entries(certs).map(([id, input]) => [id, keyOf(`certs["${id}"]`, input, Rsa.KEY_TYPE_PUBLIC)] as const));
   // Prefer a public-key id: WeChat Pay is moving merchants from platform certificates to it.
   const platformSerial = [...keys.keys()].find((id) => id.startsWith('PUB_KEY_ID_')) ?? [...keys.keys()][0]!;
-  return { mchid, serial, privateKey, keys, platformSerial };
+  return { mchid, serial, privateKey, keys, platformSerial, ring: undefined };
 }
 
 const VERSION = '0.1.0';
@@ -71,7 +84,7 @@ const VERSION = '0.1.0';
  * Keys live in this closure and in the interceptors, never on axios's config.
  */
 function createClient(config: WechatpayConfig): WechatpayClient {
-  const { mchid, serial, privateKey, keys, platformSerial } = load(config);
+  const { mchid, serial, privateKey, keys, platformSerial, ring } = load(config);
   const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, ...axiosDefaults } = config;
   const instance = axios.create({
     ...axiosDefaults,
@@ -90,7 +103,8 @@ function createClient(config: WechatpayConfig): WechatpayClient {
   });
   instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, platformSerial }));
   const { onFulfilled, onRejected } = verifier(keys);
-  instance.interceptors.response.use(onFulfilled, onRejected);
+  // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
+  instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
 
   const dispatch: Dispatch = (method, template, options) => {
     try {
@@ -99,7 +113,13 @@ function createClient(config: WechatpayConfig): WechatpayClient {
       return Promise.reject(error);
     }
   };
-  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`) as WechatpayClient;
+  // `encrypt` uses the key `Wechatpay-Serial` names on every request (platformSerial), so the two always match.
+  const encrypt = (text: string): string => {
+    const key = keys.get(platformSerial);
+    if (!key) throw new ArgumentError('ERR_CONFIG', `the WeChat Pay key ${platformSerial} has expired; make a new client`);
+    return Rsa.encrypt(text, key);
+  };
+  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`, undefined, { encrypt }) as WechatpayClient;
 }
 
 /** The client class, for those coming from wechatpay-axios-plugin: `new Wechatpay(config)`. */

@@ -62,4 +62,12 @@ export type ChainNode<P extends string> = { [S in First<Below<P, Template>> as P
   NodeBase<TypedChain<P>> & { [segment: string]: AnyNode };
 
 /** A client: the root node, where the registry's templates also work as bracket keys. */
-export type WechatpayClient = ChainNode<''> & { [K in Template]: ChainNode<K> };
+export type WechatpayClient = ChainNode<''> & { [K in Template]: ChainNode<K> } & {
+  /**
+   * Encrypts a sensitive field (RSA-OAEP, SHA-1) under the client's preferred WeChat Pay key, the
+   * one every request names in `Wechatpay-Serial`. Root only: `wxpay.v3.encrypt` is a path segment.
+   *
+   * @throws ArgumentError `ERR_ARGUMENT` past the OAEP limit (214 UTF-8 bytes for RSA-2048).
+   */
+  encrypt(text: string): string;
+};
