@@ -11,3 +11,11 @@ export { WechatpayError, ArgumentError, ApiError, VerificationError, TransportEr
 export type { ArgumentErrorCode, VerificationErrorCode } from './errors.js';
 export { Rsa, AesGcm, Hash, Formatter } from './crypto/index.js';
 export { UNSIGNED_PATHS } from './verifier.js';
+export { Notifications } from './notification.js';
+export type { NotificationEvent, NotificationOptions, NotificationReply, NotificationErrorCode, CallbackRequest, CallbackResponse, CallbackHandlerOptions } from './notification.js';
+export { downloadCertificates } from './certificates.js';
+export type { PlatformCertificate, CertificateDownloadOptions } from './certificates.js';
+export { KeyRing, MIN_REFRESH_INTERVAL } from './keyring.js';
+export type { KeyRingOptions } from './keyring.js';
+export { PaySign } from './paysign.js';
+export type { JsapiPayParams, JsapiPayOptions, AppPayParams, AppPayOptions } from './paysign.js';
