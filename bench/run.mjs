@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { sign, verify, createPublicKey } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { setupServer } from 'msw/node';
 import { Formatter } from 'wechatpay-ts';
 import { Sandbox } from 'wechatpay-ts/testing';
@@ -56,7 +57,15 @@ async function startServerProcess() {
     child.send({ ...message, id });
   });
   await ask({ type: 'init', keys: keysPem });
-  return { fresh: async () => (await ask({ type: 'fresh' })).url, stop: () => ask({ type: 'exit' }) };
+  return {
+    fresh: async () => (await ask({ type: 'fresh' })).url,
+    /** The server process's CPU time so far (user + system), µs. */
+    cpu: async () => {
+      const { cpu } = await ask({ type: 'cpu' });
+      return cpu.user + cpu.system;
+    },
+    stop: () => ask({ type: 'exit' }),
+  };
 }
 
 /** Proves, before anything is timed, that each client gets the answer and which ones reject a tampered one. */
@@ -81,21 +90,36 @@ async function preflight(mswServer) {
   return facts;
 }
 
-/** Throughput: rounds × concurrencies × clients, rotated each round; fresh sandbox per segment. */
-async function throughput(names, segment) {
+/**
+ * Throughput: rounds × concurrencies × clients, rotated each round; fresh sandbox per segment.
+ * With `serverCpu`, also the CPU time per request of the client process (event loop and thread
+ * pool together) and of the server process, in `cpu[c][name]`.
+ */
+async function throughput(names, segment, serverCpu) {
   const out = {};
+  const cpu = {};
+  const ownCpu = () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
   for (const c of SETTINGS.concurrencies) {
     out[c] = Object.fromEntries(names.map((name) => [name, []]));
+    cpu[c] = Object.fromEntries(names.map((name) => [name, { client: [], server: [] }]));
     for (let round = 0; round < SETTINGS.rounds; round += 1) {
       for (const name of rotation(names, round)) {
         const request = await segment(name);
         await runFor(request, c, SETTINGS.warmupMs);
+        const [client0, server0] = [ownCpu(), serverCpu ? await serverCpu() : 0];
         const result = await runFor(request, c, SETTINGS.seconds * 1000);
+        const [client1, server1] = [ownCpu(), serverCpu ? await serverCpu() : 0];
         out[c][name].push(result.perSecond);
+        cpu[c][name].client.push((client1 - client0) / result.count);
+        cpu[c][name].server.push((server1 - server0) / result.count);
       }
     }
     log(`  c=${c}:`, names.map((name) => `${name} ${median(out[c][name]).toFixed(0)}/s`).join(', '));
   }
+  if (serverCpu) Object.defineProperty(out, 'cpu', { value: cpu });
   return out;
 }
 
@@ -155,11 +179,15 @@ async function eventLoop(server, names) {
       const request = makeRequest(name, sandbox, { baseURL: await server.fresh() });
       for (let i = 0; i < 20; i += 1) await request();
       const histogram = monitorEventLoopDelay({ resolution: 1 });
-      const t0 = performance.now();
       histogram.enable();
+      // The histogram records nothing on its first tick: let it tick before the burst, so that a
+      // stall while the burst is fired (signing 500 requests in one go) is recorded too.
+      await sleep(10);
+      const t0 = performance.now();
       await Promise.all(Array.from({ length: SETTINGS.burst }, () => request()));
-      histogram.disable();
       out[name].wallMs.push(performance.now() - t0);
+      await sleep(5);
+      histogram.disable();
       out[name].p99.push(histogram.percentile(99) / 1e6);
       out[name].max.push(histogram.max / 1e6);
     }
@@ -193,7 +221,8 @@ log('machine:', results.machine.cpu, `${results.machine.cores} cores`, `node ${r
 const server = await startServerProcess();
 try {
   log('throughput, loopback server (separate process)');
-  results.loopback = await throughput(['wechatpay-ts', 'wechatpay-axios-plugin'], async (name) => makeRequest(name, sandbox, { baseURL: await server.fresh() }));
+  results.loopback = await throughput(['wechatpay-ts', 'wechatpay-axios-plugin'], async (name) => makeRequest(name, sandbox, { baseURL: await server.fresh() }), server.cpu);
+  results.loopbackCpu = results.loopback.cpu;
   log(`event-loop delay, burst of ${SETTINGS.burst} against the loopback server`);
   results.eventLoop = await eventLoop(server, ['wechatpay-ts', 'wechatpay-axios-plugin']);
 } finally {

@@ -88,11 +88,17 @@ export function render(results) {
   line();
   line(`Signed GET requests, every answer verified; the sandbox's node:http server runs on 127.0.0.1 in a separate process (it checks every request's signature and signs every answer, sharing the same ${m.cores} cores). ${s.seconds} s per client per round after a ${s.warmupMs} ms warm-up, a fresh sandbox server for each. wechatpay-node-v3 cannot take part: its URLs are hard-coded to https://api.mch.weixin.qq.com.`);
   line();
-  line('| concurrency | wechatpay-ts ÷ axios-plugin | wechatpay-ts req/s | wechatpay-axios-plugin req/s |');
-  line('|---:|---|---|---|');
+  line('| concurrency | wechatpay-ts ÷ axios-plugin | wechatpay-ts req/s | wechatpay-axios-plugin req/s | CPU µs per request, client + server: wechatpay-ts | wechatpay-axios-plugin |');
+  line('|---:|---|---|---|---|---|');
+  const cpu = (c, name) => {
+    const k = results.loopbackCpu?.[c]?.[name];
+    return k ? `${median(k.client).toFixed(0)} + ${median(k.server).toFixed(0)} = **${median(k.client.map((v, i) => v + k.server[i])).toFixed(0)}**` : '–';
+  };
   for (const [c, byName] of Object.entries(results.loopback)) {
-    line(`| ${c} | ${x(ratios(byName['wechatpay-ts'], byName['wechatpay-axios-plugin']))} | ${num(summary(byName['wechatpay-ts']))} | ${num(summary(byName['wechatpay-axios-plugin']))} |`);
+    line(`| ${c} | ${x(ratios(byName['wechatpay-ts'], byName['wechatpay-axios-plugin']))} | ${num(summary(byName['wechatpay-ts']))} | ${num(summary(byName['wechatpay-axios-plugin']))} | ${cpu(c, 'wechatpay-ts')} | ${cpu(c, 'wechatpay-axios-plugin')} |`);
   }
+  line();
+  line(`CPU per request is \`process.cpuUsage()\` (user + system, every thread) of the client process and of the server process over the segment, divided by the requests completed: on ${m.cores} cores, throughput can never exceed ${m.cores} s of CPU ÷ (client + server CPU per request).`);
   line();
 
   line('## 2. Throughput in-process, behind the sandbox\'s msw handlers');
@@ -131,7 +137,7 @@ export function render(results) {
 
   line(`## 4. Event-loop delay during a burst of ${s.burst} concurrent requests`);
   line();
-  line(`\`monitorEventLoopDelay({ resolution: 1 })\` enabled for the burst only; ${s.burst} requests fired at once against the loopback server (separate process), after 20 warm-up requests. One burst per client per round.`);
+  line(`\`monitorEventLoopDelay({ resolution: 1 })\` enabled 10 ms before the burst (its first tick records nothing) and disabled 5 ms after; ${s.burst} requests fired at once against the loopback server (separate process), after 20 warm-up requests. One burst per client per round. p99 is of the histogram's samples, one per loop turn: a single long stall (e.g. signing every request of the burst in one go) shows in max, hardly in p99.`);
   line();
   line('| client | p99 (ms) | max (ms) | burst wall time (ms) |');
   line('|---|---|---|---|');

@@ -15,6 +15,8 @@ process.on('message', async (message) => {
       if (current) await current.close();
       current = await new Sandbox({ keys, mode: 'certificate' }).listen();
       process.send({ id: message.id, url: current.url });
+    } else if (message.type === 'cpu') {
+      process.send({ id: message.id, cpu: process.cpuUsage() });
     } else if (message.type === 'exit') {
       if (current) await current.close();
       process.send({ id: message.id, ok: true });
