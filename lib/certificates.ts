@@ -129,8 +129,7 @@ export async function downloadCertificates(options: CertificateDownloadOptions):
     transformResponse: [(data: unknown) => data],
     validateStatus: null,
   });
-  const preferred = [...trusted.keys()].find((id) => id.startsWith('PUB_KEY_ID_')) ?? [...trusted.keys()][0] ?? '';
-  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, platformSerial: preferred }));
+  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, keys: trusted }));
   // The client's own interceptors decide what is an ApiError or a TransportError; the 2xx check is ours.
   const outcome = verifier(new Map());
   let response: AxiosResponse<Buffer>;

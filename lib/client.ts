@@ -5,7 +5,7 @@ import { decorate } from './decorator.js';
 import { ArgumentError, WechatpayError } from './errors.js';
 import { Rsa } from './crypto/rsa.js';
 import { KeyRing } from './keyring.js';
-import { signer } from './signer.js';
+import { preferredKeyId, signer } from './signer.js';
 import { verifier } from './verifier.js';
 import type { WechatpayClient } from './types.js';
 
@@ -49,12 +49,11 @@ function requireString(config: Record<string, unknown>, field: string): string {
   return value;
 }
 
-/** A key ring's live keys; the preferred id is fixed now, from what the ring holds at start-up. */
+/** A key ring's live keys: the client follows them as they rotate. */
 function ringOf(ring: KeyRing, serial: string) {
-  const ids = [...ring.keys.keys()];
-  if (ids.length === 0) throw new ArgumentError('ERR_CONFIG', 'config.certs is a KeyRing that holds no key yet: make it with `await KeyRing.create(…)`');
-  if (ids.includes(serial)) throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
-  return { keys: ring.keys, ring, platformSerial: ids.find((id) => id.startsWith('PUB_KEY_ID_')) ?? ids[0]! };
+  if (ring.keys.size === 0) throw new ArgumentError('ERR_CONFIG', 'config.certs is a KeyRing that holds no key yet: make it with `await KeyRing.create(…)`');
+  if (ring.keys.has(serial)) throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
+  return { keys: ring.keys, ring };
 }
 
 /** Checks a configuration and loads its keys into `KeyObject`s, once. */
@@ -72,9 +71,7 @@ function load(config: WechatpayConfig) {
     throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
   }
   const keys = new Map(Object.entries(certs).map(([id, input]) => [id, keyOf(`certs["${id}"]`, input, Rsa.KEY_TYPE_PUBLIC)] as const));
-  // Prefer a public-key id: WeChat Pay is moving merchants from platform certificates to it.
-  const platformSerial = [...keys.keys()].find((id) => id.startsWith('PUB_KEY_ID_')) ?? [...keys.keys()][0]!;
-  return { mchid, serial, privateKey, keys, platformSerial, ring: undefined };
+  return { mchid, serial, privateKey, keys, ring: undefined };
 }
 
 const VERSION = '0.1.0';
@@ -84,7 +81,7 @@ const VERSION = '0.1.0';
  * Keys live in this closure and in the interceptors, never on axios's config.
  */
 function createClient(config: WechatpayConfig): WechatpayClient {
-  const { mchid, serial, privateKey, keys, platformSerial, ring } = load(config);
+  const { mchid, serial, privateKey, keys, ring } = load(config);
   const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, ...axiosDefaults } = config;
   const instance = axios.create({
     ...axiosDefaults,
@@ -101,7 +98,7 @@ function createClient(config: WechatpayConfig): WechatpayClient {
     transformResponse: [(data: unknown) => data],
     validateStatus: null,
   });
-  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, platformSerial }));
+  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, keys }));
   const { onFulfilled, onRejected } = verifier(keys);
   // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
   instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
@@ -113,11 +110,11 @@ function createClient(config: WechatpayConfig): WechatpayClient {
       return Promise.reject(error);
     }
   };
-  // `encrypt` uses the key `Wechatpay-Serial` names on every request (platformSerial), so the two always match.
+  // `encrypt` uses the key `Wechatpay-Serial` names on every request (preferredKeyId), so the two always match.
   const encrypt = (text: string): string => {
-    const key = keys.get(platformSerial);
-    if (!key) throw new ArgumentError('ERR_CONFIG', `the WeChat Pay key ${platformSerial} has expired; make a new client`);
-    return Rsa.encrypt(text, key);
+    const id = preferredKeyId(keys);
+    if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
+    return Rsa.encrypt(text, keys.get(id)!);
   };
   return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`, undefined, { encrypt }) as WechatpayClient;
 }

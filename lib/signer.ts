@@ -10,8 +10,22 @@ export interface SignerOptions {
   /** The merchant API certificate's serial, sent as `serial_no`. */
   serial: string;
   privateKey: KeyObject;
-  /** The id of the WeChat Pay key the client verifies and encrypts with, sent as `Wechatpay-Serial`; empty when none is known yet (first certificate download). */
-  platformSerial: string;
+  /** The WeChat Pay keys the client verifies with; the preferred one is named in `Wechatpay-Serial`. */
+  keys: ReadonlyMap<string, KeyObject>;
+}
+
+/**
+ * The WeChat Pay key a client names in `Wechatpay-Serial` and encrypts sensitive fields with:
+ * a `PUB_KEY_ID_…` key when there is one (WeChat Pay is moving merchants to them), else the
+ * first certificate still held. Read per request, so a key ring's rotation is followed.
+ */
+export function preferredKeyId(keys: ReadonlyMap<string, KeyObject>): string | undefined {
+  let first: string | undefined;
+  for (const id of keys.keys()) {
+    if (id.startsWith('PUB_KEY_ID_')) return id;
+    first ??= id;
+  }
+  return first;
 }
 
 /**
@@ -20,7 +34,7 @@ export interface SignerOptions {
  * The RSA work runs on libuv's thread pool, off the event loop.
  */
 export function signer(instance: AxiosInstance, options: SignerOptions) {
-  const { mchid, serial, privateKey, platformSerial } = options;
+  const { mchid, serial, privateKey, keys } = options;
   return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
     // axios's http adapter sends `pathname + search` of the WHATWG-parsed full URL: sign the same.
     const { pathname, search } = new URL(instance.getUri(config));
@@ -34,6 +48,8 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const timestamp = Formatter.timestamp();
     const signature = await Rsa.signAsync(Formatter.request(config.method ?? 'GET', `${pathname}${search}`, timestamp, nonce, body), privateKey);
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
+    // None yet only while a key ring makes its first certificate download.
+    const platformSerial = preferredKeyId(keys);
     if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
     return config;
   };

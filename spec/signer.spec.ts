@@ -2,6 +2,7 @@ import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import { Builder, ApiError, type WechatpayClient } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
+import { preferredKeyId } from '../lib/signer.js';
 import { mswGateway, sharedKeys } from './support/gateway.js';
 
 // The sandbox checks every Authorization exactly as WeChat Pay does and answers 401 SIGN_ERROR
@@ -86,6 +87,21 @@ describe('signer', () => {
       });
       expect(await statusOf(shapes[2]![1](honest))).to.have.property('status', 200);
       expect(await statusOf(shapes[2]![1](tampering))).to.deep.equal({ status: 401, code: 'SIGN_ERROR' });
+    });
+  });
+
+  describe('preferredKeyId (named in Wechatpay-Serial, used by wxpay.encrypt)', () => {
+    const key = sharedKeys().platform;
+    it('prefers a PUB_KEY_ID_ key wherever it stands', () => {
+      expect(preferredKeyId(new Map([['7132D72A03E9', key], ['PUB_KEY_ID_0114', key]]))).to.equal('PUB_KEY_ID_0114');
+    });
+    it('else takes the first certificate still held, following the map as it changes', () => {
+      const keys = new Map([['OLD', key], ['NEW', key]]);
+      expect(preferredKeyId(keys)).to.equal('OLD');
+      keys.delete('OLD');
+      expect(preferredKeyId(keys)).to.equal('NEW');
+      keys.delete('NEW');
+      expect(preferredKeyId(keys)).to.equal(undefined);
     });
   });
 });
