@@ -48,8 +48,9 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const timestamp = Formatter.timestamp();
     const signature = await Rsa.signAsync(Formatter.request(config.method ?? 'GET', `${pathname}${search}`, timestamp, nonce, body), privateKey);
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
-    // None yet only while a key ring makes its first certificate download.
-    const platformSerial = preferredKeyId(keys);
+    // A caller who encrypted under a key of their choosing names it themselves; else the preferred
+    // key (none only while a key ring makes its first download).
+    const platformSerial = config.headers.has('Wechatpay-Serial') ? undefined : preferredKeyId(keys);
     if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
     return config;
   };

@@ -100,6 +100,11 @@ describe('client', () => {
     expect(gateway.seen[0]!.headers.get('wechatpay-serial')).to.equal(gateway.sandbox.platform.id);
   });
 
+  it('keeps a Wechatpay-Serial the caller names, for fields encrypted under a key of their choosing', async () => {
+    await wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' }, headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_CHOSEN' } });
+    expect(gateway.seen[0]!.headers.get('wechatpay-serial')).to.equal('PUB_KEY_ID_CHOSEN');
+  });
+
   it('is also `new Wechatpay(config)`', async () => {
     const other = new Wechatpay(gateway.sandbox.clientConfig());
     const { data } = await other.v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' } });
