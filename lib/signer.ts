@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
 import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
@@ -29,6 +30,36 @@ export function preferredKeyId(keys: ReadonlyMap<string, KeyObject>): string | u
 }
 
 /**
+ * The request-target axios's http adapter puts on the wire: `pathname + search` of the full URL,
+ * which axios builds by joining `baseURL` and a relative `url` with one slash, then parses as a
+ * WHATWG URL. (`instance.getUri` gives the same but re-merges the whole config: 20× slower.)
+ */
+export function requestTarget(baseURL: string | undefined, url: string): string {
+  const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
+  const { pathname, search } = new URL(baseURL && !absolute ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : url);
+  return `${pathname}${search}`;
+}
+
+// libuv's pool runs 4 signatures at once however many cores there are; on a smaller machine a
+// burst then starves the event loop. No more signatures in flight than cores: the rest queue here.
+const SLOTS = Math.max(1, availableParallelism());
+let busy = 0;
+const queue: (() => void)[] = [];
+
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (busy < SLOTS) busy += 1;
+  else await new Promise<void>((resolve) => queue.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // A waiting signature takes the slot over; only an idle slot is given back.
+    const next = queue.shift();
+    if (next) next();
+    else busy -= 1;
+  }
+}
+
+/**
  * The request interceptor: signs `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n` over the
  * request-target exactly as axios will put it on the wire and the body bytes as sent.
  * The RSA work runs on libuv's thread pool, off the event loop.
@@ -36,8 +67,9 @@ export function preferredKeyId(keys: ReadonlyMap<string, KeyObject>): string | u
 export function signer(instance: AxiosInstance, options: SignerOptions) {
   const { mchid, serial, privateKey, keys } = options;
   return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
-    // axios's http adapter sends `pathname + search` of the WHATWG-parsed full URL: sign the same.
-    const { pathname, search } = new URL(instance.getUri(config));
+    // Options the decorator refuses (params, allowAbsoluteUrls) can still come from a user's own
+    // interceptor; then axios's own, slower, URL builder decides.
+    const target = config.params || config.allowAbsoluteUrls === false ? requestTarget(undefined, instance.getUri(config)) : requestTarget(config.baseURL, config.url ?? '');
     const { data } = config;
     // Only bytes can be signed as they are sent; anything else fails here, before the network.
     if (data !== undefined && typeof data !== 'string' && !Buffer.isBuffer(data)) {
@@ -46,7 +78,8 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const body = data === undefined ? '' : data;
     const nonce = Formatter.nonce();
     const timestamp = Formatter.timestamp();
-    const signature = await Rsa.signAsync(Formatter.request(config.method ?? 'GET', `${pathname}${search}`, timestamp, nonce, body), privateKey);
+    const message = Formatter.request(config.method ?? 'GET', target, timestamp, nonce, body);
+    const signature = await inSlot(() => Rsa.signAsync(message, privateKey));
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
     // A caller who encrypted under a key of their choosing names it themselves; else the preferred
     // key (none only while a key ring makes its first download).
@@ -55,3 +88,4 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     return config;
   };
 }
+

@@ -2,7 +2,7 @@ import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import { Builder, ApiError, type WechatpayClient } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
-import { preferredKeyId } from '../lib/signer.js';
+import { preferredKeyId, requestTarget } from '../lib/signer.js';
 import { mswGateway, sharedKeys } from './support/gateway.js';
 
 // The sandbox checks every Authorization exactly as WeChat Pay does and answers 401 SIGN_ERROR
@@ -103,5 +103,26 @@ describe('signer', () => {
       keys.delete('NEW');
       expect(preferredKeyId(keys)).to.equal(undefined);
     });
+  });
+
+  describe('requestTarget (what is signed is what axios sends)', () => {
+    const instance = axios.create();
+    const cases: [string | undefined, string][] = [
+      ['https://api.mch.weixin.qq.com/', 'v3/a/b?x=1%202'],
+      ['https://api.mch.weixin.qq.com', 'v3/a/b'],
+      ['https://api.mch.weixin.qq.com//', '/v3/a/b'],
+      ['http://127.0.0.1:8080/prefix', 'v3/a?q=%E4%B8%AD'],
+      ['http://127.0.0.1:8080/prefix/', '/v3/a'],
+      ['https://api.mch.weixin.qq.com/', "v3/a/b?note=a'b(c)"],
+      ['https://api.mch.weixin.qq.com/', 'v3/a/./b/../c'],
+      ['https://api.mch.weixin.qq.com/', 'https://other.example/v3/x?y=1'],
+      [undefined, 'http://127.0.0.1/v3/x'],
+    ];
+    for (const [baseURL, url] of cases) {
+      it(`${baseURL ?? '(no baseURL)'} + ${url}`, () => {
+        const { pathname, search } = new URL(instance.getUri({ baseURL, url }));
+        expect(requestTarget(baseURL, url)).to.equal(`${pathname}${search}`);
+      });
+    }
   });
 });

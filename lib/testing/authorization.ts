@@ -60,6 +60,7 @@ export class AuthorizationCheck {
   readonly #merchants: ReadonlyMap<string, MerchantIdentity>;
   /** `mchid nonce` → the second after which its signed timestamp is out of window, so a replay fails anyway. */
   readonly #nonces = new Map<string, number>();
+  #sweptAt: number | undefined;
 
   constructor(merchants: Iterable<MerchantIdentity>) {
     this.#merchants = new Map([...merchants].map((merchant) => [merchant.mchid, merchant]));
@@ -102,7 +103,11 @@ export class AuthorizationCheck {
     return undefined;
   }
 
+  // Expiries follow signed timestamps, not arrival order, so finding the expired ones takes a full
+  // walk: at most once a second, or a busy gateway would spend its time walking.
   #forgetExpired(now: number): void {
+    if (now === this.#sweptAt) return;
+    this.#sweptAt = now;
     for (const [key, expiry] of this.#nonces) if (expiry < now) this.#nonces.delete(key);
   }
 }
