@@ -46,9 +46,6 @@ describe('downloadCertificates', () => {
     };
   }
 
-  before(() => gateway.start());
-  afterEach(() => gateway.reset());
-  after(() => gateway.server.close());
 
   it('downloads, decrypts and verifies the sandbox certificate in certificate mode', async () => {
     const certificates = await downloadCertificates(options());

@@ -14,12 +14,9 @@ describe('client', () => {
   let wxpay: WechatpayClient;
 
   before(() => {
-    gateway.start();
     wxpay = Builder.factory(gateway.sandbox.clientConfig());
     gateway.sandbox.state.authorizations.set(openid, { openid, appid: 'wx1234567890abcdef', authorize_state: 'AUTHORIZED', authorize_time: '2026-01-02T03:04:05+08:00' });
   });
-  afterEach(() => gateway.reset());
-  after(() => gateway.server.close());
 
   it('sends the identical request in all six styles for GET user-authorizations, and types the answer', async () => {
     const query = { appid: 'wx1234567890abcdef', sub_mchid: '1900000109' };

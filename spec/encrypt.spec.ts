@@ -9,11 +9,8 @@ describe('sensitive fields (wxpay.encrypt, Rsa.decrypt)', () => {
   let wxpay: WechatpayClient;
 
   before(() => {
-    gateway.start();
     wxpay = Builder.factory(sandbox.clientConfig());
   });
-  afterEach(() => gateway.reset());
-  after(() => gateway.server.close());
 
   it('encrypts under the key every request names in Wechatpay-Serial', async () => {
     const ciphertext = wxpay.encrypt('张三');

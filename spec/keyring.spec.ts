@@ -24,12 +24,9 @@ describe('KeyRing', () => {
     const coldRing = (more: object = {}) => new KeyRing({ ...credentials(), certs: { [OTHER_ID]: createPublicKey(sandbox.keys.merchant) }, now: clock, ...more });
     const downloads = () => gateway.seen.filter((request) => new URL(request.url).pathname === '/v3/certificates').length;
 
-    before(() => gateway.start());
     beforeEach(() => {
       time = Date.parse('2026-01-01T00:00:00Z');
     });
-    afterEach(() => gateway.reset());
-    after(() => gateway.server.close());
 
     it('downloads at start-up, and the client verifies and encrypts with what it downloaded', async () => {
       const ring = await KeyRing.create(credentials());
@@ -133,9 +130,6 @@ describe('KeyRing', () => {
     const { sandbox } = gateway;
     const credentials = () => ({ mchid: sandbox.mchid, serial: sandbox.merchant.serial, privateKey: sandbox.keys.merchant, apiv3Key: sandbox.apiv3Key });
 
-    before(() => gateway.start());
-    afterEach(() => gateway.reset());
-    after(() => gateway.server.close());
 
     it('keeps the configured public key and the client works', async () => {
       const ring = await KeyRing.create({ ...credentials(), certs: { [sandbox.platform.id]: sandbox.platform.publicKey } });

@@ -27,14 +27,11 @@ describe('secrets', () => {
   let secrets: string[];
 
   before(() => {
-    gateway.start();
     // Keys given as PEM strings: the worst case, key material in the config itself.
     const { privateKey } = gateway.sandbox.merchant;
     secrets = secretsOf(privateKey);
     wxpay = Builder.factory({ ...gateway.sandbox.clientConfig(), privateKey });
   });
-  afterEach(() => gateway.reset());
-  after(() => gateway.server.close());
 
   const expectClean = (value: unknown) => {
     const text = renderings(value);

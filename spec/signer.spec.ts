@@ -33,11 +33,8 @@ describe('signer', () => {
     const gateway = mswGateway();
     let wxpay: WechatpayClient;
     before(() => {
-      gateway.start();
       wxpay = Builder.factory(gateway.sandbox.clientConfig());
     });
-    afterEach(() => gateway.reset());
-    after(() => gateway.server.close());
 
     for (const [label, call, status] of shapes) {
       it(`${label}: the gateway verifies the signature`, async () => {

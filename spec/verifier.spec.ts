@@ -33,11 +33,8 @@ describe('verifier', () => {
   const rejection = (promise: Promise<unknown>) => promise.then(() => expect.fail('the answer must be rejected'), (error: unknown) => error);
 
   before(() => {
-    gateway.start();
     wxpay = Builder.factory(gateway.sandbox.clientConfig());
   });
-  afterEach(() => gateway.reset());
-  after(() => gateway.server.close());
 
   it('accepts a correctly signed answer and parses it only then', async () => {
     gateway.use(http.get(USER, () => answer()));

@@ -18,7 +18,10 @@ export function sharedKeys(): SandboxKeys {
   return shared;
 }
 
-/** Starts msw in front of a fresh sandbox; `extra` handlers run first. Call in `before`. */
+/**
+ * msw in front of a fresh sandbox, for the enclosing `describe`: listening before its tests,
+ * handlers, faults and records reset after each, closed after all. `use` adds handlers that run first.
+ */
 export function mswGateway(mode: 'pubkey' | 'certificate' = 'pubkey') {
   const sandbox = new Sandbox({ keys: sharedKeys(), mode });
   const seen: Seen[] = [];
@@ -26,16 +29,17 @@ export function mswGateway(mode: 'pubkey' | 'certificate' = 'pubkey') {
     seen.push({ method: request.method, url: request.url, body: await request.clone().text(), headers: request.headers });
   });
   const server = setupServer(recorder, ...sandbox.handlers);
+  before(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    server.resetHandlers();
+    sandbox.faults.clear();
+    seen.length = 0;
+  });
+  after(() => server.close());
   return {
     sandbox,
     seen,
     server,
-    start: () => server.listen({ onUnhandledRequest: 'error' }),
     use: (...handlers: RequestHandler[]) => server.use(recorder, ...handlers),
-    reset: () => {
-      server.resetHandlers();
-      sandbox.faults.clear();
-      seen.length = 0;
-    },
   };
 }
