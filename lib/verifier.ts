@@ -87,8 +87,13 @@ function bodyAs(raw: Buffer, responseType: string): unknown {
   }
 }
 
+/** The raw bytes of an answer (a streamed download has none here). */
+function rawOf(response: AxiosResponse<Buffer>): Buffer {
+  return Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
+}
+
 function apiErrorOf(response: AxiosResponse<Buffer>): ApiError {
-  const parsed = bodyAs(Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0), 'json');
+  const parsed = bodyAs(rawOf(response), 'json');
   const fields = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
   return new ApiError({
     status: response.status,
@@ -109,14 +114,14 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
     onFulfilled(response: AxiosResponse<Buffer>): AxiosResponse {
       const { status, config } = response;
       if (status < 200 || status >= 300) throw apiErrorOf(response);
-      const meta = (config as unknown as DecoratedConfig).wechatpay;
+      const responseType = (config as unknown as DecoratedConfig).wechatpay?.responseType ?? 'json';
       const pathname = new URL(response.request?.path ?? config.url ?? '', 'http://localhost').pathname;
       if (isUnsigned(pathname)) {
-        return meta?.responseType === 'stream' ? response : { ...response, data: bodyAs(response.data, meta?.responseType ?? 'json') };
+        return responseType === 'stream' ? response : { ...response, data: bodyAs(rawOf(response), responseType) };
       }
-      const body = Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
+      const body = rawOf(response);
       verifySigned(response.headers, body, keys, { status, requestId: headerOf(response.headers, 'Request-ID') });
-      return { ...response, data: bodyAs(body, meta?.responseType ?? 'json') };
+      return { ...response, data: bodyAs(body, responseType) };
     },
     onRejected(error: unknown): never {
       if (error instanceof WechatpayError) throw error;
