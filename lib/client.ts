@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import axios, { type CreateAxiosDefaults } from 'axios';
 import { createChain, type Dispatch } from './chain.js';
-import { decorate } from './decorator.js';
+import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
+import { withDeadline } from './deadline.js';
 import { ArgumentError, WechatpayError } from './errors.js';
 import { Rsa } from './crypto/rsa.js';
 import { KeyRing } from './keyring.js';
@@ -43,10 +44,19 @@ function keyOf(field: string, input: unknown, type: typeof Rsa.KEY_TYPE_PRIVATE 
   }
 }
 
+// These go into the Authorization header between quotes (mchid, serial) or into Wechatpay-Serial
+// (key ids): a quote, comma, CR or LF would add or split a field.
+const UNSAFE = /["\r\n,\0]/;
+
+function safeId(value: string, field: string): string {
+  if (UNSAFE.test(value)) throw new ArgumentError('ERR_CONFIG', `config.${field} holds a quote, comma, CR, LF or NUL, which would change the Authorization header`);
+  return value;
+}
+
 function requireString(config: Record<string, unknown>, field: string): string {
   const value = config[field];
   if (typeof value !== 'string' || value.trim() === '') throw new ArgumentError('ERR_CONFIG', `config.${field} is missing or not a string`);
-  return value;
+  return safeId(value, field);
 }
 
 /** A key ring's live keys: the client follows them as they rotate. */
@@ -70,11 +80,13 @@ function load(config: WechatpayConfig) {
   if (serial in certs) {
     throw new ArgumentError('ERR_CONFIG', `config.certs holds the merchant's own serial ${serial}: certs are WeChat Pay's keys, not the merchant's`);
   }
-  const keys = new Map(Object.entries(certs).map(([id, input]) => [id, keyOf(`certs["${id}"]`, input, Rsa.KEY_TYPE_PUBLIC)] as const));
+  const keys = new Map(Object.entries(certs).map(([id, input]) => [safeId(id, 'certs key'), keyOf(`certs["${id}"]`, input, Rsa.KEY_TYPE_PUBLIC)] as const));
   return { mchid, serial, privateKey, keys, ring: undefined };
 }
 
 const VERSION = '0.1.0';
+/** The default timeout of a whole call, answer body included: 10 s. */
+export const DEFAULT_TIMEOUT = 10_000;
 
 /**
  * Makes a client. Throws an {@link ArgumentError} (`ERR_CONFIG`) at once on a bad config.
@@ -82,10 +94,13 @@ const VERSION = '0.1.0';
  */
 function createClient(config: WechatpayConfig): WechatpayClient {
   const { mchid, serial, privateKey, keys, ring } = load(config);
-  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, ...axiosDefaults } = config;
+  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, ...axiosDefaults } = config;
+  checkTimeout(timeout, 'ERR_CONFIG', 'config.timeout');
+  checkHeaders(headers, 'ERR_CONFIG', 'config.headers');
   const instance = axios.create({
     ...axiosDefaults,
     baseURL,
+    maxContentLength,
     // Redirects would send a request nobody signed for; WeChat Pay does not redirect.
     maxRedirects: 0,
     headers: {
@@ -105,7 +120,7 @@ function createClient(config: WechatpayConfig): WechatpayClient {
 
   const dispatch: Dispatch = (method, template, options) => {
     try {
-      return instance.request(decorate(method, template, options));
+      return withDeadline(instance, decorate(method, template, options), timeout);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,6 +1,6 @@
 import type { AxiosRequestConfig, RawAxiosRequestHeaders, ResponseType } from 'axios';
 import { ArgumentError } from './errors.js';
-import { expand, variablesOf } from './template.js';
+import { expand, hasLoneSurrogate, variablesOf } from './template.js';
 import { isUnsigned } from './verifier.js';
 
 /** A query string's values: arrays repeat the key, `undefined` and `null` are left out. */
@@ -39,9 +39,24 @@ export interface DecoratedConfig extends AxiosRequestConfig {
   wechatpay: WechatpayRequestMeta;
 }
 
-// axios options that would let bytes change after signing, or that the decorator owns.
-const OWNED = ['url', 'method', 'data', 'params', 'paramsSerializer', 'transformRequest', 'transformResponse', 'validateStatus', 'wechatpay'];
+// axios options that would let bytes change after signing (auth replaces the signed Authorization,
+// redirects send requests nobody signed), or that the decorator owns.
+const OWNED = ['url', 'method', 'data', 'params', 'paramsSerializer', 'transformRequest', 'transformResponse', 'validateStatus', 'wechatpay', 'auth', 'maxRedirects', 'beforeRedirect', 'allowAbsoluteUrls'];
+/**
+ * Every top-level option a call may carry besides its template's variables: ours, then the axios
+ * options that change how, not what, is sent. Anything else (a typo such as `jsno`) is refused,
+ * since a dropped option would send a request the caller did not mean.
+ */
+export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'query', 'json', 'body', 'headers', 'responseType', 'timeout', 'signal', 'baseURL',
+  'adapter', 'cancelToken', 'decompress', 'env', 'family', 'fetchOptions', 'httpAgent', 'httpsAgent', 'httpVersion',
+  'insecureHTTPParser', 'lookup', 'maxBodyLength', 'maxContentLength', 'maxRate', 'onDownloadProgress', 'onUploadProgress',
+  'proxy', 'redact', 'responseEncoding', 'sensitiveHeaders', 'sessionTimeout', 'socketPath', 'allowedSocketPaths',
+  'timeoutErrorMessage', 'transitional', 'transport', 'withCredentials', 'withXSRFToken', 'xsrfCookieName', 'xsrfHeaderName',
+]);
 const RESPONSE_TYPES: readonly ResponseType[] = ['json', 'text', 'arraybuffer', 'stream'];
+/** The default cap on an answer that is not a file download: 8 MB. */
+export const DEFAULT_MAX_CONTENT_LENGTH = 8 * 1024 * 1024;
 
 /** `k=v&…` with RFC 3986 encoding (`%20`, never `+`), in the caller's key order. */
 export function queryString(query: RequestOptions['query']): string {
@@ -56,6 +71,9 @@ export function queryString(query: RequestOptions['query']): string {
       if (!['string', 'number', 'boolean'].includes(typeof value)) {
         throw new ArgumentError('ERR_OPTIONS', `query "${key}" must be a string, number or boolean`);
       }
+      if (hasLoneSurrogate(key) || (typeof value === 'string' && hasLoneSurrogate(value))) {
+        throw new ArgumentError('ERR_OPTIONS', `query "${key}" holds a lone UTF-16 surrogate, which has no UTF-8 bytes`);
+      }
       pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
     }
   }
@@ -68,7 +86,15 @@ function bodyOf(options: RequestOptions): Buffer | undefined {
     throw new ArgumentError('ERR_OPTIONS', 'give either "json" or "body", not both');
   }
   if (json !== undefined) {
-    const text = JSON.stringify(json);
+    // WeChat Pay's bodies are objects (a few are arrays); a bare 42 or "text" is a mistake.
+    if (json === null || typeof json !== 'object') throw new ArgumentError('ERR_OPTIONS', `"json" must be an object or an array, not ${json === null ? 'null' : `a ${typeof json}`}`);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(json);
+    } catch (error) {
+      // A BigInt or a cycle: JSON.stringify's TypeError says which, and quotes no value.
+      throw new ArgumentError('ERR_OPTIONS', `"json" does not serialize to JSON: ${(error as Error).message.split('\n')[0]}`);
+    }
     if (text === undefined) throw new ArgumentError('ERR_OPTIONS', '"json" does not serialize to JSON');
     return Buffer.from(text);
   }
@@ -92,24 +118,36 @@ export function decorate(method: string, template: string, options: RequestOptio
     const hint = owned === 'data' ? ' (use "json" or "body")' : owned === 'params' ? ' (use "query")' : '';
     throw new ArgumentError('ERR_OPTIONS', `option "${owned}" is not accepted${hint}`);
   }
-  const { query, json: _json, body: _body, headers, responseType = 'json', ...rest } = options;
+  const variables = variablesOf(template);
+  const unknown = Object.keys(options).find((key) => !KNOWN_OPTIONS.has(key) && !variables.has(key));
+  if (unknown !== undefined) {
+    throw new ArgumentError('ERR_OPTIONS', `option "${unknown}" is neither a known option nor a variable of "${template}"`);
+  }
+  const { query, json: _json, body: _body, headers, responseType = 'json', timeout, ...rest } = options;
   if (!RESPONSE_TYPES.includes(responseType)) {
     throw new ArgumentError('ERR_OPTIONS', `responseType "${responseType}" is not one of ${RESPONSE_TYPES.join(', ')}`);
   }
+  if (timeout !== undefined) checkTimeout(timeout, 'ERR_OPTIONS', 'timeout');
+  checkHeaders(headers, 'ERR_OPTIONS', 'headers');
   const path = expand(template, rest);
+  const pathname = path.split('?', 1)[0]!;
+  const download = isUnsigned(pathname);
   // A stream is handed over before it could be verified: only answers signed by nobody may stream.
-  if (responseType === 'stream' && !isUnsigned(path)) {
+  if (responseType === 'stream' && !download) {
     throw new ArgumentError('ERR_OPTIONS', `responseType "stream" is only for unsigned downloads, not ${template}`);
   }
   const search = queryString(query);
   const data = bodyOf(options);
-  // Top-level keys that are not template variables are axios options (timeout, signal, …).
-  const variables = variablesOf(template);
+  // Top-level keys that are not template variables are axios options (signal, httpsAgent, …).
   const axiosOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !variables.has(key)));
   return {
+    // Files are as large as they are; any other answer is capped (the client's default, or this call's).
+    ...(download ? { maxContentLength: -1 } : {}),
     ...axiosOptions,
+    ...(timeout !== undefined ? { timeout } : {}),
     method: method.toUpperCase(),
-    url: search ? `${path}?${search}` : path,
+    // A template may hold a query already (`v3/x?a=1`): the caller's query continues it.
+    url: search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path,
     data,
     headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
     // Answers arrive as raw bytes: they are verified before they are parsed.
@@ -118,3 +156,28 @@ export function decorate(method: string, template: string, options: RequestOptio
   };
 }
 
+/** A timeout is a finite number of milliseconds, 0 meaning none. */
+export function checkTimeout(timeout: unknown, code: 'ERR_OPTIONS' | 'ERR_CONFIG', field: string): void {
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw new ArgumentError(code, `${field} must be a finite number of milliseconds (0 for none), not ${typeof timeout === 'number' ? timeout : `a ${typeof timeout}`}`);
+  }
+}
+
+// RFC 9110 field names are tokens; values never hold CR, LF or NUL, which would end a header
+// early and start another. axios strips them silently, so they are refused here, named, not sent.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BREAK = /[\r\n\0]/;
+
+/** Refuses header names that are not tokens and values that hold CR, LF or NUL. */
+export function checkHeaders(headers: unknown, code: 'ERR_OPTIONS' | 'ERR_CONFIG', field: string): void {
+  if (headers === undefined || headers === null) return;
+  if (typeof headers !== 'object' || Array.isArray(headers)) throw new ArgumentError(code, `${field} must be an object of header names and values`);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name)) throw new ArgumentError(code, `${field}: header name ${JSON.stringify(name)} is not an HTTP token`);
+    for (const each of Array.isArray(value) ? value : [value]) {
+      if (each !== undefined && each !== null && BREAK.test(String(each))) {
+        throw new ArgumentError(code, `${field}: header "${name}" holds CR, LF or NUL, which would split it`);
+      }
+    }
+  }
+}

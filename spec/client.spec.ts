@@ -62,6 +62,12 @@ describe('client', () => {
     expect(gateway.seen[0]!.url).to.equal('https://api.mch.weixin.qq.com/v3/businesscircle/user-authorizations/..%2F..%2Fpay%2FTransactions?appid=wx1');
   });
 
+  it('continues a query the template already holds instead of starting a second one', async () => {
+    const loose = wxpay as unknown as Record<string, any>;
+    await loose.chain('v3/businesscircle/user-authorizations/{openid}?appid=wx1').get({ openid: 'o', query: { sub_mchid: '1900000109' } }).catch(() => undefined);
+    expect(gateway.seen[0]!.url).to.equal('https://api.mch.weixin.qq.com/v3/businesscircle/user-authorizations/o?appid=wx1&sub_mchid=1900000109');
+  });
+
   it('sends nothing when a path variable is missing, empty, null, an object or an array', async () => {
     const node = wxpay.v3.businesscircle.userAuthorizations._openid_;
     for (const openidValue of [undefined, '', null, { id: 1 }, ['a']]) {

@@ -53,7 +53,7 @@ describe('decorator', () => {
     ['params (axios habit)', { card_id: 'c', params: {} }, '"query"'],
     ['transformRequest, which would change bytes after signing', { card_id: 'c', transformRequest: [] }, 'transformRequest'],
     ['a body that is neither string nor Buffer', { card_id: 'c', body: 42 }, '"body"'],
-    ['json that does not serialize', { card_id: 'c', json: () => 1 }, 'serialize'],
+    ['json that does not serialize', { card_id: 'c', json: () => 1 }, '"json" must be an object or an array'],
     ['a nested query value', { card_id: 'c', query: { a: { b: 1 } } }, 'query "a"'],
     ['an unknown responseType', { card_id: 'c', responseType: 'document' }, 'responseType'],
     ['a stream from a signed endpoint', { card_id: 'c', responseType: 'stream' }, 'unsigned downloads'],

@@ -10,7 +10,7 @@ describe('template', () => {
     expect(expand('v3/a/{n}', { n: 42 })).to.equal('v3/a/42');
   });
 
-  it('supports every RFC 6570 operator uri-template does', () => {
+  it('supports every RFC 6570 operator (url-template expands them)', () => {
     const values = { path: 'a/b', list: ['x', 'y'], keys: { k: 'v' }, id: 'z', q: 'w v' };
     expect(expand('{+path}', values)).to.equal('a/b');
     expect(expand('{#path}', values)).to.equal('#a/b');
@@ -20,6 +20,29 @@ describe('template', () => {
     expect(expand('x{?q,id}', values)).to.equal('x?q=w%20v&id=z');
     expect(expand('x?a=1{&id}', values)).to.equal('x?a=1&id=z');
     expect(expand('x{?keys*}', values)).to.equal('x?k=v');
+  });
+
+  it('sends every value as its UTF-8 bytes, each %XX with two hex digits, in path and query alike', () => {
+    const cases: [string, string][] = [
+      ['😀', '%F0%9F%98%80'],
+      ['\0', '%00'],
+      ['\r\n', '%0D%0A'],
+      ['\t', '%09'],
+      ['\x7f', '%7F'],
+      ['é', '%C3%A9'],
+      ['%2e%2e', '%252e%252e'],
+      ["!'()*", '%21%27%28%29%2A'],
+    ];
+    for (const [value, encoded] of cases) {
+      expect(expand('v3/a/{id}{?q}', { id: value, q: value }), JSON.stringify(value)).to.equal(`v3/a/${encoded}?q=${encoded}`);
+    }
+  });
+
+  it('refuses dot segments and lone surrogates, and still expands values that merely contain dots', () => {
+    for (const value of ['.', '..']) expect(() => expand('v3/a/{id}', { id: value })).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
+    for (const value of ['\uD800', 'x\uDFFF']) expect(() => expand('v3/a{?q}', { q: value })).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
+    expect(expand('v3/a/{id}', { id: '...' })).to.equal('v3/a/...');
+    expect(expand('v3/a/{id}', { id: '.x' })).to.equal('v3/a/.x');
   });
 
   it('lists the variables of every operator', () => {
@@ -45,6 +68,8 @@ describe('template', () => {
   }
 
   it('refuses a template that does not parse', () => {
-    expect(() => expand('v3/{unclosed', {})).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
+    for (const template of ['v3/{unclosed', 'v3/}x', 'v3/{a b}', 'v3/{}', 'v3/{a,}', 'v3/{a:0}']) {
+      expect(() => expand(template, {}), template).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
+    }
   });
 });

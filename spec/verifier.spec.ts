@@ -118,7 +118,7 @@ describe('verifier', () => {
       return answer();
     }));
     const timedOut = await rejection(wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid: 'o', query, timeout: 50 }));
-    expect(timedOut).to.be.instanceOf(TransportError).with.property('code', 'ECONNABORTED');
+    expect(timedOut).to.be.instanceOf(TransportError).with.property('code', 'ERR_TIMEOUT');
     const controller = new AbortController();
     const pending = wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid: 'o', query, signal: controller.signal });
     controller.abort();

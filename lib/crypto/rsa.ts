@@ -187,6 +187,14 @@ function filePathOf(thing: string): string {
   }
 }
 
+/**
+ * How a `file://` string is named in an error: as written when it reads as a path, else by its
+ * length only, since a PEM pasted after `file://` by mistake must never be quoted back.
+ */
+function shownPath(text: string): string {
+  return text.length <= 512 && !/[\0-\x1f]|-----/.test(text) ? text : `a file:// string of ${text.length} characters (not a readable path)`;
+}
+
 function from(thing: RsaKeyLike, type: RsaKeyType, passphrase?: string | Buffer): KeyObject {
   if (type !== 'private' && type !== 'public') throw new ArgumentError('ERR_CONFIG', 'Rsa.from: type must be Rsa.KEY_TYPE_PRIVATE or Rsa.KEY_TYPE_PUBLIC');
   if (types.isKeyObject(thing)) return checked(thing as KeyObject, type, 'a KeyObject');
@@ -204,7 +212,7 @@ function from(thing: RsaKeyLike, type: RsaKeyType, passphrase?: string | Buffer)
   if (typeof thing !== 'string') return fail(`a ${thing === null ? 'null' : typeof thing}`, 'is not a key');
 
   const text = thing.trim();
-  if (text.startsWith(FILE_SCHEME)) return fromFile(filePathOf(text), text, type, passphrase);
+  if (text.startsWith(FILE_SCHEME)) return fromFile(filePathOf(text), shownPath(text), type, passphrase);
   for (const [prefix, { kind, type: format }] of Object.entries(DER_PREFIXES)) {
     if (!text.startsWith(prefix)) continue;
     const what = `a ${prefix} string`;
