@@ -2,8 +2,9 @@
  * wechatpay-ts: a WeChat Pay APIv3 client. Name any endpoint by chained properties,
  * `chain('…')` or a bracket key; every request is signed and every answer verified.
  */
-export { Builder, Wechatpay } from './client.js';
+export { Builder, Wechatpay, DEFAULT_TIMEOUT } from './client.js';
 export type { WechatpayConfig, KeyInput } from './client.js';
+export { DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
 export type { RequestOptions, CallOptions, QueryValue } from './decorator.js';
 export type { WechatpayClient, ChainNode, AnyNode, WechatpayResponse, TypedOptions } from './types.js';
 export type * from './registry.js';

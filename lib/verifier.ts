@@ -129,6 +129,10 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
       const code = (cause as { code?: unknown }).code;
       // A clean copy: axios errors hold the request config and socket, which have no place on our error.
       const clean = Object.assign(new Error(cause.message), { code, name: cause.name });
+      // axios stops reading past maxContentLength and destroys the socket; say what happened.
+      if (/^maxContentLength size of \d+ exceeded$/.test(cause.message)) {
+        throw new TransportError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than ${cause.message.match(/\d+/)![0]} bytes (maxContentLength); it was not read further`, clean);
+      }
       throw new TransportError(typeof code === 'string' ? code : 'ERR_TRANSPORT', `the request got no answer: ${cause.message}`, clean);
     },
   };
