@@ -1,0 +1,117 @@
+// Issue 11: a bounded soak against a 127.0.0.1 server that spoils answers at random (seeded):
+// every outcome is the expected class and code, nothing is left unhandled, the heap stays flat.
+import { expect } from 'chai';
+import { Builder, ApiError, TransportError, VerificationError, WechatpayError, type WechatpayClient } from '../lib/index.js';
+import { ANSWER_FAULTS, faultServer, type AnswerFault, type FaultServer } from './support/fault-server.js';
+
+const REQUESTS = 2_000;
+const CONCURRENCY = 32;
+const TIMEOUT = 2_000;
+
+/** What each fault must end in: resolved, or rejected with this class and one of these codes. */
+type ErrorClass = abstract new (...args: never[]) => WechatpayError;
+const EXPECTED: Record<AnswerFault, { kind: 'ok' } | { kind: ErrorClass; codes: string[] }> = {
+  ok: { kind: 'ok' },
+  'non-json': { kind: 'ok' },
+  tamper: { kind: VerificationError, codes: ['ERR_RESPONSE_SIGNATURE'] },
+  'garbage-signature': { kind: VerificationError, codes: ['ERR_RESPONSE_SIGNATURE'] },
+  'unknown-serial': { kind: VerificationError, codes: ['ERR_RESPONSE_SERIAL'] },
+  stale: { kind: VerificationError, codes: ['ERR_RESPONSE_TIMESTAMP'] },
+  probe: { kind: VerificationError, codes: ['ERR_SIGNATURE_PROBE'] },
+  '4xx': { kind: ApiError, codes: ['PARAM_ERROR'] },
+  '5xx': { kind: ApiError, codes: ['SYSTEM_ERROR'] },
+  // A reset is a transport failure, never a timeout; mid-body, axios reports the cut stream.
+  'reset-before-headers': { kind: TransportError, codes: ['ECONNRESET'] },
+  'reset-mid-body': { kind: TransportError, codes: ['ERR_BAD_RESPONSE'] },
+  trickle: { kind: TransportError, codes: ['ERR_TIMEOUT'] },
+  oversized: { kind: TransportError, codes: ['ERR_RESPONSE_TOO_LARGE'] },
+};
+
+/** Faults drawn with these weights: mostly good answers, rarer slow or large ones. */
+const WEIGHTS: Record<AnswerFault, number> = {
+  ok: 30, 'non-json': 4, tamper: 6, 'garbage-signature': 5, 'unknown-serial': 5, stale: 5, probe: 5, '4xx': 6, '5xx': 6,
+  'reset-before-headers': 6, 'reset-mid-body': 6, trickle: 2, oversized: 1,
+};
+
+/** mulberry32: a seeded generator, so a failing run fails the same way again. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('soak: 2,000 requests at concurrency 32 under random answer faults', () => {
+  let server: FaultServer;
+  let wxpay: WechatpayClient;
+  before(async () => {
+    server = await faultServer();
+    // Trickles take 6 × 500 ms, well past the 2 s timeout; an oversized answer is just over 8 MB.
+    Object.assign(server.tune, { pieces: 6, gapMs: 500, oversizedBytes: 8 * 1024 * 1024 + 1024 });
+    wxpay = Builder.factory({ ...server.config, timeout: TIMEOUT });
+  });
+  after(() => server.close());
+
+  async function run(faults: AnswerFault[]): Promise<Map<string, number>> {
+    const tally = new Map<string, number>();
+    let next = 0;
+    const worker = async () => {
+      while (next < faults.length) {
+        const fault = faults[next++]!;
+        const expected = EXPECTED[fault];
+        let outcome: string;
+        try {
+          const { data } = await wxpay.chain('v3/faults/{fault}').get({ fault });
+          expect(expected.kind, `${fault} resolved`).to.equal('ok');
+          if (fault === 'ok') expect(data).to.deep.equal({ fault: 'ok', ok: true });
+          else expect(data).to.equal('<html>not json</html>');
+          outcome = 'ok';
+        } catch (error) {
+          if (expected.kind === 'ok') throw error;
+          expect(error, fault).to.be.instanceOf(expected.kind);
+          expect(expected.codes, `${fault}: ${(error as Error).message}`).to.include((error as WechatpayError).code);
+          outcome = (error as WechatpayError).code;
+        }
+        tally.set(`${fault} → ${outcome}`, (tally.get(`${fault} → ${outcome}`) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    return tally;
+  }
+
+  it('ends every request in its expected class and code, with no unhandled rejection and a flat heap', async function () {
+    this.timeout(60_000);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const random = seeded(20261128);
+      const bag = ANSWER_FAULTS.flatMap((fault) => Array<AnswerFault>(WEIGHTS[fault]).fill(fault));
+      const draw = (count: number) => Array.from({ length: count }, () => bag[Math.floor(random() * bag.length)]!);
+
+      const started = Date.now();
+      await run(draw(200)); // warm-up: sockets, caches, JIT
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const tally = await run(draw(REQUESTS));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      global.gc?.();
+      const growth = process.memoryUsage().heapUsed - heapBefore;
+      const seconds = (Date.now() - started) / 1000;
+
+      console.log(`      soak: ${REQUESTS + 200} requests in ${seconds.toFixed(1)} s, heap ${(growth / 1048576).toFixed(1)} MB after gc`);
+      console.log(`      ${[...tally].sort().map(([what, n]) => `${what}: ${n}`).join('; ')}`);
+      expect([...tally.values()].reduce((a, b) => a + b, 0)).to.equal(REQUESTS);
+      for (const fault of ANSWER_FAULTS) expect([...tally.keys()].some((key) => key.startsWith(`${fault} →`)), `${fault} was drawn`).to.equal(true);
+      expect(unhandled, 'unhandled rejections').to.have.length(0);
+      expect(growth, 'heap growth after gc').to.be.below(16 * 1024 * 1024);
+      expect(seconds).to.be.below(30);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
