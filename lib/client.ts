@@ -8,6 +8,7 @@ import { Rsa } from './crypto/rsa.js';
 import { KeyRing } from './keyring.js';
 import { preferredKeyId, signer } from './signer.js';
 import { verifier } from './verifier.js';
+import { downloader } from './files/download.js';
 import type { WechatpayClient } from './types.js';
 
 /** Anything `Rsa.from` loads: a `KeyObject`, PEM, `file://` path, prefixed base64, PKCS#12. */
@@ -131,7 +132,14 @@ function createClient(config: WechatpayConfig): WechatpayClient {
     if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
     return Rsa.encrypt(text, keys.get(id)!);
   };
-  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`, undefined, { encrypt }) as WechatpayClient;
+  // backupBaseURL is read loosely: the retry work owns its typing; a download may go to either origin.
+  const backupBaseURL = (config as { backupBaseURL?: unknown }).backupBaseURL;
+  const download = downloader({
+    baseURLs: [baseURL, typeof backupBaseURL === 'string' ? backupBaseURL : undefined],
+    timeout,
+    send: (request, defaultTimeout) => withDeadline(instance, request, defaultTimeout),
+  });
+  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`, undefined, { encrypt, download }) as WechatpayClient;
 }
 
 /** The client class, for those coming from wechatpay-axios-plugin: `new Wechatpay(config)`. */

@@ -2,6 +2,7 @@ import type { AxiosRequestConfig, RawAxiosRequestHeaders, ResponseType } from 'a
 import { ArgumentError } from './errors.js';
 import { expand, hasLoneSurrogate, variablesOf } from './template.js';
 import { isUnsigned } from './verifier.js';
+import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
 
 /** A query string's values: arrays repeat the key, `undefined` and `null` are left out. */
 export type QueryValue = string | number | boolean | null | undefined;
@@ -22,6 +23,8 @@ export interface RequestOptions extends CallOptions {
   json?: unknown;
   /** Sent and signed byte for byte. */
   body?: string | Buffer;
+  /** A multipart upload (media endpoints): the meta JSON is what gets signed. */
+  upload?: Upload;
   /** Template variables, e.g. `openid`. */
   [variable: string]: unknown;
 }
@@ -32,6 +35,8 @@ export interface WechatpayRequestMeta {
   readonly template: string;
   /** The body format the caller asked for (the wire format is always raw bytes). */
   readonly responseType: ResponseType;
+  /** A multipart upload's body, built (file read and hashed) when the request is signed. */
+  readonly multipart?: () => Promise<PreparedUpload>;
 }
 
 /** An axios request config carrying the decorator's {@link WechatpayRequestMeta}. */
@@ -48,7 +53,7 @@ const OWNED = ['url', 'method', 'data', 'params', 'paramsSerializer', 'transform
  * since a dropped option would send a request the caller did not mean.
  */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'query', 'json', 'body', 'headers', 'responseType', 'timeout', 'signal', 'baseURL',
+  'query', 'json', 'body', 'upload', 'headers', 'responseType', 'timeout', 'signal', 'baseURL',
   'adapter', 'cancelToken', 'decompress', 'env', 'family', 'fetchOptions', 'httpAgent', 'httpsAgent', 'httpVersion',
   'insecureHTTPParser', 'lookup', 'maxBodyLength', 'maxContentLength', 'maxRate', 'onDownloadProgress', 'onUploadProgress',
   'proxy', 'redact', 'responseEncoding', 'sensitiveHeaders', 'sessionTimeout', 'socketPath', 'allowedSocketPaths',
@@ -123,7 +128,7 @@ export function decorate(method: string, template: string, options: RequestOptio
   if (unknown !== undefined) {
     throw new ArgumentError('ERR_OPTIONS', `option "${unknown}" is neither a known option nor a variable of "${template}"`);
   }
-  const { query, json: _json, body: _body, headers, responseType = 'json', timeout, ...rest } = options;
+  const { query, json: _json, body: _body, upload, headers, responseType = 'json', timeout, ...rest } = options;
   if (!RESPONSE_TYPES.includes(responseType)) {
     throw new ArgumentError('ERR_OPTIONS', `responseType "${responseType}" is not one of ${RESPONSE_TYPES.join(', ')}`);
   }
@@ -138,6 +143,10 @@ export function decorate(method: string, template: string, options: RequestOptio
   }
   const search = queryString(query);
   const data = bodyOf(options);
+  if (upload !== undefined) {
+    if (data !== undefined) throw new ArgumentError('ERR_OPTIONS', 'give either "upload" or "json"/"body", not both');
+  }
+  const multipart = upload === undefined ? undefined : multipartOf(upload);
   // Top-level keys that are not template variables are axios options (signal, httpsAgent, …).
   const axiosOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !variables.has(key)));
   return {
@@ -152,7 +161,7 @@ export function decorate(method: string, template: string, options: RequestOptio
     headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
     // Answers arrive as raw bytes: they are verified before they are parsed.
     responseType: responseType === 'stream' ? 'stream' : 'arraybuffer',
-    wechatpay: { template, responseType },
+    wechatpay: { template, responseType, ...(multipart ? { multipart } : {}) },
   };
 }
 

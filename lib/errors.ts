@@ -16,7 +16,7 @@ export class WechatpayError extends Error {
 }
 
 /** Codes of {@link ArgumentError}: bad configuration or request options, raised before any byte is sent. */
-export type ArgumentErrorCode = 'ERR_CONFIG' | 'ERR_PATH_PARAM' | 'ERR_OPTIONS' | 'ERR_ARGUMENT';
+export type ArgumentErrorCode = 'ERR_CONFIG' | 'ERR_PATH_PARAM' | 'ERR_OPTIONS' | 'ERR_ARGUMENT' | 'ERR_UPLOAD' | 'ERR_DOWNLOAD_URL';
 
 /** Bad configuration or request options, detected before the network is touched. */
 export class ArgumentError extends WechatpayError {
@@ -50,7 +50,8 @@ export type VerificationErrorCode =
   | 'ERR_RESPONSE_TIMESTAMP'
   | 'ERR_RESPONSE_SERIAL'
   | 'ERR_RESPONSE_SIGNATURE'
-  | 'ERR_SIGNATURE_PROBE';
+  | 'ERR_SIGNATURE_PROBE'
+  | 'ERR_DIGEST';
 
 /** A 2xx answer (or a callback) whose signature could not be verified; its body is not handed over. */
 export class VerificationError extends WechatpayError {

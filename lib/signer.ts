@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { AxiosInstance, InternalAxiosRequestConfig } from 'axios';
+import type { DecoratedConfig } from './decorator.js';
 import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
@@ -70,15 +71,27 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     // Options the decorator refuses (params, allowAbsoluteUrls) can still come from a user's own
     // interceptor; then axios's own, slower, URL builder decides.
     const target = config.params || config.allowAbsoluteUrls === false ? requestTarget(undefined, instance.getUri(config)) : requestTarget(config.baseURL, config.url ?? '');
+    // A multipart upload is signed over its meta JSON, the bytes its `meta` part carries.
+    const multipart = (config as Partial<DecoratedConfig>).wechatpay?.multipart;
+    if (multipart) {
+      const { form, meta } = await multipart();
+      config.data = form;
+      config.headers.set(form.getHeaders());
+      config.headers.set('Content-Length', String(form.getLengthSync()));
+      return sign(config, target, meta);
+    }
     const { data } = config;
     // Only bytes can be signed as they are sent; anything else fails here, before the network.
     if (data !== undefined && typeof data !== 'string' && !Buffer.isBuffer(data)) {
       throw new ArgumentError('ERR_OPTIONS', 'the request body must be a string or a Buffer by the time it is signed');
     }
-    const body = data === undefined ? '' : data;
+    return sign(config, target, data === undefined ? '' : data);
+  };
+  async function sign(config: InternalAxiosRequestConfig, target: string, body: string | Buffer): Promise<InternalAxiosRequestConfig> {
     const nonce = Formatter.nonce();
     const timestamp = Formatter.timestamp();
-    const message = Formatter.request(config.method ?? 'GET', target, timestamp, nonce, body);
+    const method = config.method ?? 'GET';
+    const message = typeof body === 'string' ? Formatter.request(method, target, timestamp, nonce, body) : Formatter.request(method, target, timestamp, nonce, body);
     const signature = await inSlot(() => Rsa.signAsync(message, privateKey));
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
     // A caller who encrypted under a key of their choosing names it themselves; else the preferred
@@ -86,6 +99,6 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const platformSerial = config.headers.has('Wechatpay-Serial') ? undefined : preferredKeyId(keys);
     if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
     return config;
-  };
+  }
 }
 

@@ -7,6 +7,7 @@ import type { AxiosResponse } from 'axios';
 import type { CallOptions, RequestOptions } from './decorator.js';
 import type { Verb } from './chain.js';
 import type { Endpoints, Operation } from './registry.js';
+import type { Download } from './files/download.js';
 
 /** A verified answer: axios's response with `data` parsed. */
 export type WechatpayResponse<T = any> = AxiosResponse<T>;
@@ -70,4 +71,12 @@ export type WechatpayClient = ChainNode<''> & { [K in Template]: ChainNode<K> } 
    * @throws ArgumentError `ERR_ARGUMENT` past the OAEP limit (214 UTF-8 bytes for RSA-2048).
    */
   encrypt(text: string): string;
+  /**
+   * Downloads a file WeChat Pay serves unsigned (a bill's `download_url`, a receipt, a complaint
+   * image path): a signed GET, only to the origin of `baseURL` or `backupBaseURL`, checked by the
+   * answer's `hash_type`/`hash_value` over the uncompressed bytes, gunzipped when gzipped.
+   *
+   * @throws ArgumentError `ERR_DOWNLOAD_URL` (nothing sent), VerificationError `ERR_DIGEST`, ApiError, TransportError.
+   */
+  download: Download;
 };

@@ -1,31 +1,19 @@
 import type { KeyObject } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { AxiosResponse } from 'axios';
 import { ApiError, VerificationError, TransportError, WechatpayError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
 import type { DecoratedConfig } from './decorator.js';
+import { isUnsigned } from './files/unsigned.js';
+
+export { UNSIGNED_PATHS, isUnsigned } from './files/unsigned.js';
 
 /** How far a signed answer's timestamp may be from the local clock, in seconds. */
 export const MAX_CLOCK_SKEW = 300;
 
 /** Signatures WeChat Pay sends to probe whether a client really verifies; never valid. */
 const PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
-
-/**
- * Paths whose answers WeChat Pay does not sign (file downloads); exact paths and prefixes
- * ending in `/`. Everything else must verify.
- */
-export const UNSIGNED_PATHS: readonly string[] = [
-  '/v3/billdownload/file',
-  '/v3/transferdownload/signfile',
-  '/v3/merchant-service/images/',
-];
-
-/** Whether an answer to `pathname` comes unsigned by design. */
-export function isUnsigned(pathname: string): boolean {
-  const path = `/${pathname.replace(/^\/+/, '')}`;
-  return UNSIGNED_PATHS.some((entry) => (entry.endsWith('/') ? path.startsWith(entry) && path.length > entry.length : path === entry));
-}
 
 /** Headers in any of the shapes Node, Fetch and axios give them. */
 export type HeaderSource = Headers | Record<string, unknown> | { get(name: string): unknown };
@@ -92,6 +80,24 @@ function rawOf(response: AxiosResponse<Buffer>): Buffer {
   return Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
 }
 
+/** The body of an error answer that came as a stream, up to 64 KiB (WeChat Pay's are a few hundred bytes). */
+async function errorBodyOf(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= 64 * 1024) break;
+    }
+  } catch {
+    // What arrived is all there is to judge.
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
 function apiErrorOf(response: AxiosResponse<Buffer>): ApiError {
   const parsed = bodyAs(rawOf(response), 'json');
   const fields = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
@@ -113,7 +119,13 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
   return {
     onFulfilled(response: AxiosResponse<Buffer>): AxiosResponse {
       const { status, config } = response;
-      if (status < 200 || status >= 300) throw apiErrorOf(response);
+      if (status < 200 || status >= 300) {
+        // A download's error answer arrives as a stream: its (small) JSON is read before it is judged.
+        const data: unknown = response.data;
+        // (axios awaits what an interceptor returns, so a rejected promise stands for the throw.)
+        if (data instanceof Readable) return errorBodyOf(data).then((raw) => Promise.reject(apiErrorOf({ ...response, data: raw }))) as never;
+        throw apiErrorOf(response);
+      }
       const responseType = (config as unknown as DecoratedConfig).wechatpay?.responseType ?? 'json';
       const pathname = new URL(response.request?.path ?? config.url ?? '', 'http://localhost').pathname;
       if (isUnsigned(pathname)) {

@@ -1,0 +1,210 @@
+/**
+ * `wxpay.download(answer | path)`: a signed GET of a file WeChat Pay serves unsigned (bills,
+ * receipts, statements, complaint images), checked by the answer's digest instead, gunzipped when
+ * gzipped, and streamed: a bill is never held whole in memory unless the caller asks for a Buffer.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { AxiosResponse } from 'axios';
+import type { DecoratedConfig } from '../decorator.js';
+import { ArgumentError, TransportError, VerificationError, WechatpayError } from '../errors.js';
+import { isUnsigned } from './unsigned.js';
+
+/** An answer that names a file: a bill's, a receipt's, … (`hash_type`/`hash_value` when given). */
+export interface DownloadAnswer {
+  download_url: string;
+  hash_type?: string;
+  hash_value?: string;
+  /** `GZIP` when the bill was asked for gzipped; gzip is detected from the bytes anyway. */
+  tar_type?: string;
+}
+
+/** Options of one download. */
+export interface DownloadOptions {
+  /** Hand over a Readable of the (uncompressed, digest-checked) bytes instead of a Buffer. */
+  stream?: boolean;
+  /** Aborts the download. */
+  signal?: AbortSignal;
+  /** Milliseconds for the whole download (the stream's body included); the client's timeout by default, 0 for none. */
+  timeout?: number;
+  /** Called as bytes arrive on the wire: how many so far, and the total when the answer says. */
+  onProgress?: (received: number, total: number | undefined) => void;
+}
+
+/** What `download` needs from the client. */
+export interface DownloaderContext {
+  /** `baseURL` and `backupBaseURL`: a `download_url` is only followed to their origins. */
+  baseURLs: readonly (string | undefined)[];
+  timeout: number;
+  /** Sends one request under the client's whole-call deadline. */
+  send: (config: DecoratedConfig, timeout: number) => Promise<unknown>;
+}
+
+/** `wxpay.download`: a Buffer by default, a Readable with `{ stream: true }`. */
+export interface Download {
+  (answer: DownloadAnswer | string, options: DownloadOptions & { stream: true }): Promise<Readable>;
+  (answer: DownloadAnswer | string, options?: DownloadOptions & { stream?: false }): Promise<Buffer>;
+  (answer: DownloadAnswer | string, options?: DownloadOptions): Promise<Buffer | Readable>;
+}
+
+const HASHES: Readonly<Record<string, string>> = { SHA1: 'sha1', SHA256: 'sha256' };
+
+const refuse = (message: string): never => {
+  throw new ArgumentError('ERR_DOWNLOAD_URL', message);
+};
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The URL to fetch: `download_url` (or a path below `baseURL`) parsed once, its origin that of a
+ * configured base URL, no credentials, and a path on the unsigned-download list. The parsed
+ * `href` is what is sent, so no second parser reads the raw text differently.
+ */
+export function downloadUrlOf(target: string, baseURLs: readonly (string | undefined)[]): URL {
+  if (typeof target !== 'string' || target === '') refuse('download_url is missing');
+  const [baseURL] = baseURLs;
+  let url: URL;
+  try {
+    url = /^[a-z][a-z\d+\-.]*:/i.test(target) ? new URL(target) : new URL(`${baseURL!.replace(/\/+$/, '')}/${target.replace(/^\/+/, '')}`);
+  } catch {
+    return refuse(`download_url ${JSON.stringify(target.slice(0, 200))} is not a URL`);
+  }
+  if (url.username || url.password) refuse('download_url carries credentials (user@host); it is not followed');
+  const allowed = baseURLs.map(originOf).filter((origin): origin is string => origin !== undefined && origin !== 'null');
+  if (!allowed.includes(url.origin)) refuse(`download_url's origin ${url.origin} is not that of the client's baseURL or backupBaseURL; it is not followed`);
+  if (!isUnsigned(url.pathname)) refuse(`${url.pathname} is not a file download WeChat Pay serves unsigned`);
+  return url;
+}
+
+/** The digest the answer promises, checked before anything is sent. */
+function digestOf(answer: DownloadAnswer | string): { algorithm: string; expected: string } | undefined {
+  if (typeof answer === 'string' || answer.hash_value === undefined || answer.hash_value === '') return undefined;
+  const algorithm = HASHES[String(answer.hash_type ?? '').toUpperCase()];
+  if (!algorithm) throw new ArgumentError('ERR_ARGUMENT', `hash_type ${JSON.stringify(answer.hash_type)} is not SHA1 or SHA256`);
+  return { algorithm, expected: String(answer.hash_value).toLowerCase() };
+}
+
+/** A read failure on the wire as the client's error: a reset is a {@link TransportError}. */
+function transportErrorOf(error: unknown): WechatpayError {
+  if (error instanceof WechatpayError) return error;
+  const cause = error instanceof Error ? error : new Error(String(error));
+  const code = (cause as { code?: unknown }).code;
+  const clean = Object.assign(new Error(cause.message), { code, name: cause.name });
+  return new TransportError(typeof code === 'string' ? code : 'ERR_TRANSPORT', `the download broke off: ${cause.message}`, clean);
+}
+
+/** The wire bytes, counted for `onProgress`, with read failures turned into the client's errors. */
+async function* wire(source: Readable, onProgress: DownloadOptions['onProgress'], total: number | undefined): AsyncGenerator<Buffer> {
+  let received = 0;
+  try {
+    for await (const chunk of source) {
+      received += (chunk as Buffer).length;
+      onProgress?.(received, total);
+      yield chunk as Buffer;
+    }
+  } catch (error) {
+    throw transportErrorOf(error);
+  }
+}
+
+/** Gunzips when the first two bytes are gzip's magic number (or the answer said GZIP); else passes through. */
+async function* inflated(source: AsyncIterable<Buffer>, gzipped: boolean): AsyncGenerator<Buffer> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < 2) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    length += next.value.length;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (!ended) for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  const first = head.length ? head[0]!.length >= 2 ? head[0]! : Buffer.concat(head) : Buffer.alloc(0);
+  if (!(gzipped || (first[0] === 0x1f && first[1] === 0x8b))) return yield* all();
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  const input = Readable.from(all(), { objectMode: false });
+  input.once('error', (error) => gunzip.destroy(error));
+  input.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof WechatpayError) throw error;
+    throw new VerificationError('ERR_DIGEST', `the file is not valid gzip: ${(error as Error).message}`);
+  } finally {
+    input.destroy();
+  }
+}
+
+/** Passes bytes through, hashing them; at the end, a mismatch is {@link VerificationError} `ERR_DIGEST`. */
+async function* checked(source: AsyncIterable<Buffer>, digest: { algorithm: string; expected: string } | undefined): AsyncGenerator<Buffer> {
+  const hash: Hash | undefined = digest && createHash(digest.algorithm);
+  for await (const chunk of source) {
+    hash?.update(chunk);
+    yield chunk;
+  }
+  if (digest && hash!.digest('hex') !== digest.expected) {
+    throw new VerificationError('ERR_DIGEST', `the file's ${digest.algorithm.toUpperCase()} does not match the answer's hash_value`);
+  }
+}
+
+/** Makes a client's `download` root member. */
+export function downloader(context: DownloaderContext): Download {
+  const download = async (answer: DownloadAnswer | string, options: DownloadOptions = {}): Promise<Buffer | Readable> => {
+    if (answer === null || (typeof answer !== 'string' && typeof answer !== 'object')) refuse('download takes an answer with download_url, or a path');
+    const url = downloadUrlOf(typeof answer === 'string' ? answer : answer.download_url, context.baseURLs);
+    const digest = digestOf(answer);
+    const gzipped = typeof answer === 'object' && String(answer.tar_type ?? '').toUpperCase() === 'GZIP';
+    const { stream = false, signal, timeout = context.timeout, onProgress } = options;
+    // One deadline for the whole download, body included: the send's own covers only the headers of a stream.
+    const deadline = new AbortController();
+    const timer = timeout > 0 ? setTimeout(() => deadline.abort(), timeout) : undefined;
+    timer?.unref();
+    const signals = signal ? [deadline.signal, signal] : [deadline.signal];
+    const config: DecoratedConfig = {
+      method: 'GET',
+      url: url.href,
+      responseType: 'stream',
+      maxContentLength: -1,
+      signal: AbortSignal.any(signals),
+      wechatpay: { template: url.pathname, responseType: 'stream' },
+    };
+    let response: AxiosResponse<Readable>;
+    try {
+      response = (await context.send(config, 0)) as AxiosResponse<Readable>;
+    } catch (error) {
+      clearTimeout(timer);
+      if (deadline.signal.aborted && error instanceof TransportError) throw new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, error.cause as Error);
+      throw error;
+    }
+    const length = Number(response.headers['content-length']);
+    const total = Number.isFinite(length) && length >= 0 ? length : undefined;
+    const body = Readable.from(checked(inflated(wire(response.data, onProgress, total), gzipped), digest), { objectMode: false, highWaterMark: 64 * 1024 });
+    const onTimeout = () => body.destroy(new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, new Error('timeout')));
+    deadline.signal.addEventListener('abort', onTimeout, { once: true });
+    body.once('close', () => {
+      clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onTimeout);
+      response.data.destroy();
+    });
+    if (stream) return body;
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  return download as Download;
+}

@@ -1,0 +1,50 @@
+/**
+ * The answers WeChat Pay does not sign: file downloads. One explicit list, read from the facts
+ * (TheNorthMemory/wechatpay-openapi): every operation whose 200 answer is a file (non-JSON
+ * `produces`, or no answer schema), and every path the facts give as a `download_url`.
+ * Everything else must verify. A `{name}` segment stands for one non-empty path segment.
+ */
+export const UNSIGNED_PATHS: readonly string[] = [
+  // operations: produces text/plain, application/x-gzip
+  '/v3/billdownload/file',
+  // download_url of sub-merchant and e-commerce fund-flow, profit-sharing, funds-to-oversea bills
+  '/v3/bill/downloadurl',
+  // download_url of the payscore merchant bill
+  '/v3/payscore/bill/downloadurl',
+  // operations: produces application/pdf
+  '/v3/transferdownload/signfile',
+  '/v3/transferdownload/elecvoucherfile',
+  // download_url of the fund-app electronic signature receipts
+  '/v3/transferbilldownload/elecvoucherfile',
+  // operations without an answer schema: complaint images
+  '/v3/merchant-service/images/{media_id}',
+  '/v3/global/merchant-service/images/{media_id}',
+  // operations without an answer schema: statements (`hk/v3/statements` is served as /v3/statements)
+  '/v3/statements',
+  '/v3/global/statements',
+  // named by the contract (api.md) and wechatpay-axios-plugin's list; absent from the facts
+  '/v3/new-tax-control-fapiao/download',
+];
+
+// A variable segment never stands for an operation the facts name beside it: `images/upload`
+// answers signed JSON.
+const SIGNED_SIBLINGS = new Set(['upload']);
+
+function matcherOf(template: string): (path: string) => boolean {
+  const segments = template.split('/');
+  return (path) => {
+    const parts = path.split('/');
+    return parts.length === segments.length && segments.every((segment, i) => {
+      const part = parts[i]!;
+      return /^\{[^}]+\}$/.test(segment) ? part !== '' && !SIGNED_SIBLINGS.has(part) : part === segment;
+    });
+  };
+}
+
+const MATCHERS = UNSIGNED_PATHS.map(matcherOf);
+
+/** Whether an answer to `pathname` (with or without its leading `/`, no query) comes unsigned by design. */
+export function isUnsigned(pathname: string): boolean {
+  const path = `/${pathname.replace(/^\/+/, '')}`;
+  return MATCHERS.some((matches) => matches(path));
+}

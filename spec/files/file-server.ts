@@ -1,0 +1,163 @@
+// A WeChat Pay stand-in on 127.0.0.1 for file operations: it checks every request's signature as
+// WeChat Pay does (AuthorizationCheck; a multipart request is signed over its meta JSON, which
+// busboy parses out of the body), answers uploads and bill queries signed, and serves files unsigned.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import busboy from 'busboy';
+import { Formatter } from '../../lib/crypto/formatter.js';
+import { Rsa } from '../../lib/crypto/rsa.js';
+import { AuthorizationCheck } from '../../lib/testing/authorization.js';
+import { Sandbox } from '../../lib/testing/index.js';
+import { sharedKeys } from '../support/gateway.js';
+
+/** A file the server serves at `/v3/billdownload/file?token=…`, and how it spoils it. */
+export interface ServedFile {
+  body: Buffer;
+  gzip?: boolean;
+  /** Cut the connection after this many bytes of the (wire) body. */
+  resetAfter?: number;
+  /** Answer this JSON error instead. */
+  error?: { status: number; code: string; message: string };
+}
+
+/** An upload as the server parsed it. */
+export interface ReceivedUpload {
+  path: string;
+  metaText: string;
+  metaContentType: string;
+  filename: string;
+  fileContentType: string;
+  file: Buffer;
+}
+
+export interface FileServer {
+  url: string;
+  origin: string;
+  config: ReturnType<Sandbox['clientConfig']>;
+  /** Registers a file; returns its download_url and SHA1 of the uncompressed bytes. */
+  serve(file: ServedFile): { download_url: string; hash_type: 'SHA1'; hash_value: string };
+  /** Bill answers for `GET /v3/bill/tradebill` and `fundflowbill`, by bill_date. */
+  bills: Map<string, ServedFile>;
+  uploads: ReceivedUpload[];
+  /** Every request that reached the server: method and target. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+function readAll(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function parseMultipart(request: IncomingMessage, body: Buffer): Promise<Omit<ReceivedUpload, 'path'>> {
+  return new Promise((resolve, reject) => {
+    const parser = busboy({ headers: request.headers });
+    const got: Partial<ReceivedUpload> = {};
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        // busboy hands a part with a Content-Type but no filename as a field only when told; meta comes either way.
+        if (name === 'meta') Object.assign(got, { metaText: bytes.toString('utf8'), metaContentType: info.mimeType });
+        else if (name === 'file') Object.assign(got, { file: bytes, filename: info.filename, fileContentType: info.mimeType });
+      });
+    });
+    parser.on('field', (name, value, info) => {
+      if (name === 'meta') Object.assign(got, { metaText: value, metaContentType: info.mimeType });
+    });
+    parser.on('close', () => resolve(got as Omit<ReceivedUpload, 'path'>));
+    parser.on('error', reject);
+    parser.end(body);
+  });
+}
+
+export async function fileServer(): Promise<FileServer> {
+  const sandbox = new Sandbox({ keys: sharedKeys() });
+  const merchant = sandbox.merchant;
+  const check = new AuthorizationCheck([{ mchid: merchant.mchid, serial: merchant.serial, publicKey: Rsa.from(merchant.publicKey, Rsa.KEY_TYPE_PUBLIC) }]);
+  const platform = sharedKeys().platform;
+  const files = new Map<string, ServedFile>();
+  const bills = new Map<string, ServedFile>();
+  const uploads: ReceivedUpload[] = [];
+  const requests: string[] = [];
+  let origin = '';
+
+  const signedJson = (res: ServerResponse, status: number, value: unknown) => {
+    const body = Buffer.from(JSON.stringify(value));
+    const timestamp = Formatter.timestamp();
+    const nonce = Formatter.nonce();
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Request-ID': randomBytes(8).toString('hex'),
+      'Wechatpay-Timestamp': String(timestamp),
+      'Wechatpay-Nonce': nonce,
+      'Wechatpay-Serial': sandbox.platform.id,
+      'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), platform),
+    }).end(body);
+  };
+  const serve = (file: ServedFile) => {
+    const token = randomBytes(12).toString('hex');
+    files.set(token, file);
+    return { download_url: `${origin}/v3/billdownload/file?token=${token}`, hash_type: 'SHA1' as const, hash_value: createHash('sha1').update(file.body).digest('hex') };
+  };
+
+  const sendFile = (res: ServerResponse, file: ServedFile | undefined) => {
+    if (!file) return res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"code":"INVALID_REQUEST","message":"token expired"}');
+    if (file.error) return res.writeHead(file.error.status, { 'Content-Type': 'application/json', 'Request-ID': 'rid-file' }).end(JSON.stringify({ code: file.error.code, message: file.error.message }));
+    const wire = file.gzip ? gzipSync(file.body) : file.body;
+    res.writeHead(200, { 'Content-Type': file.gzip ? 'application/x-gzip' : 'text/plain', 'Content-Length': String(wire.length) });
+    if (file.resetAfter === undefined) return res.end(wire);
+    res.write(wire.subarray(0, file.resetAfter));
+    setTimeout(() => res.socket?.destroy(), 20);
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readAll(req);
+      const target = req.url ?? '/';
+      requests.push(`${req.method} ${target}`);
+      const url = new URL(target, origin);
+      const multipart = /^multipart\/form-data/.test(req.headers['content-type'] ?? '');
+      const parsed = multipart ? await parseMultipart(req, body) : undefined;
+      // The signature covers the meta JSON for a multipart request, the raw body otherwise.
+      const signedBody = parsed ? Buffer.from(parsed.metaText ?? '') : body;
+      const failure = check.check({ method: req.method ?? 'GET', target, authorization: req.headers.authorization ?? null, body: signedBody });
+      if (failure) return signedJson(res, 401, { code: 'SIGN_ERROR', ...failure });
+      if (parsed) {
+        uploads.push({ path: url.pathname, ...parsed });
+        const meta = JSON.parse(parsed.metaText) as { sha256?: string };
+        if (meta.sha256 !== createHash('sha256').update(parsed.file).digest('hex')) return signedJson(res, 400, { code: 'PARAM_ERROR', message: 'sha256 mismatch' });
+        return signedJson(res, 200, { media_id: `media-${uploads.length}` });
+      }
+      if (url.pathname === '/v3/billdownload/file') return sendFile(res, files.get(url.searchParams.get('token') ?? ''));
+      if (url.pathname === '/v3/bill/tradebill' || url.pathname === '/v3/bill/fundflowbill') {
+        const file = bills.get(url.searchParams.get('bill_date') ?? '');
+        if (!file) return signedJson(res, 400, { code: 'NO_STATEMENT_EXIST', message: 'no bill' });
+        return signedJson(res, 200, serve({ ...file, gzip: url.searchParams.get('tar_type') === 'GZIP' }));
+      }
+      return signedJson(res, 404, { code: 'NOT_FOUND', message: 'no such path' });
+    })().catch(() => res.socket?.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/`,
+    origin,
+    config: sandbox.clientConfig({ baseURL: `${origin}/` }),
+    serve,
+    bills,
+    uploads,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { expect } from 'chai';
+import { Builder } from '../../lib/client.js';
+import { ArgumentError } from '../../lib/errors.js';
+import type { WechatpayClient } from '../../lib/types.js';
+import { fileServer, type FileServer } from './file-server.js';
+
+describe('upload: multipart bodies signed over their meta JSON', () => {
+  let server: FileServer;
+  let wxpay: WechatpayClient;
+  before(async () => {
+    server = await fileServer();
+    wxpay = Builder.factory(server.config);
+  });
+  afterEach(() => {
+    server.uploads.length = 0;
+    server.requests.length = 0;
+  });
+  after(() => server.close());
+
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('sends a Buffer as meta {filename, sha256} + file; the server verifies the signature over the meta', async () => {
+    const png = randomBytes(5 * 1024 * 1024);
+    const { data } = await wxpay.v3.merchant.media.upload.post({ upload: { filename: 'logo.png', data: png } });
+    expect(data.media_id).to.equal('media-1');
+    const [got] = server.uploads;
+    expect(got!.metaText).to.equal(JSON.stringify({ filename: 'logo.png', sha256: sha256(png) }));
+    expect(got!.metaContentType).to.equal('application/json');
+    expect(got!.filename).to.equal('logo.png');
+    expect(got!.fileContentType).to.equal('image/png');
+    expect(got!.file.equals(png)).to.equal(true);
+  });
+
+  it('takes a Readable (read once, no size given), a Uint8Array and a Blob alike', async () => {
+    const video = randomBytes(20 * 1024 * 1024);
+    const pieces = Array.from({ length: 20 }, (_, i) => video.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+    await wxpay.v3.merchant.media.video_upload.post({ upload: { filename: 'a.mp4', data: Readable.from(pieces) } });
+    const bytes = new Uint8Array(randomBytes(1000));
+    await wxpay.chain('v3/marketing/favor/media/image-upload').post({ upload: { filename: 'b.jpg', data: bytes, contentType: 'image/jpeg' } });
+    const blob = new Blob([Buffer.from('gif89a')], { type: 'image/gif' });
+    await wxpay['v3/merchant-service/images/upload'].post({ upload: { filename: 'c.gif', data: blob } });
+    expect(server.uploads.map((u) => [u.path, u.file.length, u.fileContentType])).to.deep.equal([
+      ['/v3/merchant/media/video_upload', video.length, 'video/mp4'],
+      ['/v3/marketing/favor/media/image-upload', 1000, 'image/jpeg'],
+      ['/v3/merchant-service/images/upload', 6, 'image/gif'],
+    ]);
+    expect(server.uploads[0]!.file.equals(video)).to.equal(true);
+  });
+
+  it('puts meta extras after filename and sha256, signed as sent', async () => {
+    const data = Buffer.from('receipt');
+    await wxpay.v3.marketing.shoppingReceipt.shoppingreceipts.post({ upload: { filename: 'r.png', data, meta: { transaction_id: '4200000000', stock_creator_mchid: '1900000109' } } });
+    expect(server.uploads[0]!.metaText).to.equal(`{"filename":"r.png","sha256":"${sha256(data)}","transaction_id":"4200000000","stock_creator_mchid":"1900000109"}`);
+  });
+
+  describe('refused with ERR_UPLOAD before any byte is sent', () => {
+    const cases: [string, unknown][] = [
+      ['no filename', { data: Buffer.from('x') }],
+      ['an empty filename', { filename: ' ', data: Buffer.from('x') }],
+      ['a filename with a quote', { filename: 'a".png', data: Buffer.from('x') }],
+      ['no data', { filename: 'a.png' }],
+      ['data of another kind', { filename: 'a.png', data: 'text' }],
+      ['an empty Buffer', { filename: 'a.png', data: Buffer.alloc(0) }],
+      ['an empty Readable', { filename: 'a.png', data: Readable.from([]) }],
+      ['a Buffer over 20 MB', { filename: 'a.mp4', data: Buffer.alloc(20 * 1024 * 1024 + 1) }],
+      ['a Blob over 20 MB', { filename: 'a.mp4', data: new Blob([Buffer.alloc(20 * 1024 * 1024 + 1)]) }],
+      ['meta overriding sha256', { filename: 'a.png', data: Buffer.from('x'), meta: { sha256: 'x' } }],
+    ];
+    for (const [label, upload] of cases) {
+      it(label, async () => {
+        const error = await wxpay.v3.merchant.media.upload.post({ upload: upload as never }).then(() => undefined, (e: unknown) => e);
+        expect(error).to.be.instanceOf(ArgumentError);
+        expect((error as ArgumentError).code).to.equal('ERR_UPLOAD');
+        expect(server.requests).to.deep.equal([]);
+      });
+    }
+
+    it('a Readable over 20 MB stops being read at the limit', async () => {
+      let pulled = 0;
+      const endless = new Readable({
+        read() {
+          pulled += 1024 * 1024;
+          this.push(Buffer.alloc(1024 * 1024));
+        },
+      });
+      const error = await wxpay.v3.merchant.media.video_upload.post({ upload: { filename: 'v.mp4', data: endless } }).then(() => undefined, (e: unknown) => e);
+      expect((error as ArgumentError).code).to.equal('ERR_UPLOAD');
+      expect(pulled).to.be.below(24 * 1024 * 1024);
+      expect(endless.destroyed).to.equal(true);
+      expect(server.requests).to.deep.equal([]);
+    });
+
+    it('upload with json is ERR_OPTIONS', async () => {
+      const error = await wxpay.v3.merchant.media.upload.post({ upload: { filename: 'a.png', data: Buffer.from('x') }, json: {} }).then(() => undefined, (e: unknown) => e);
+      expect((error as ArgumentError).code).to.equal('ERR_OPTIONS');
+    });
+  });
+});
