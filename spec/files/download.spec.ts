@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { expect } from 'chai';
+import { Builder } from '../../lib/client.js';
+import { ApiError, ArgumentError, TransportError, VerificationError } from '../../lib/errors.js';
+import type { WechatpayClient } from '../../lib/types.js';
+import { fileServer, type FileServer } from './file-server.js';
+
+const BILL = Buffer.from('\ufeff交易时间,公众账号ID,商户号\r\n`2026-11-22 10:00:00,`wx1234567890abcdef,`1900000109\r\n总交易单数,应结订单总金额\r\n`1,`0.01\r\n');
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => undefined, (error: unknown) => error);
+}
+
+async function drain(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
+  let server: FileServer;
+  let wxpay: WechatpayClient;
+  before(async () => {
+    server = await fileServer();
+    wxpay = Builder.factory(server.config);
+    server.bills.set('2026-11-22', { body: BILL });
+  });
+  afterEach(() => {
+    server.requests.length = 0;
+  });
+  after(() => server.close());
+
+  it('goes from the bill answer to verified bytes, plain or gzipped on the wire', async () => {
+    for (const tar_type of [undefined, 'GZIP']) {
+      const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: '2026-11-22', ...(tar_type ? { tar_type } : {}) } });
+      const bytes = await wxpay.download(bill);
+      expect(bytes.equals(BILL)).to.equal(true);
+    }
+  });
+
+  it('streams with { stream: true }', async () => {
+    const stream = await wxpay.download(server.serve({ body: BILL, gzip: true }), { stream: true });
+    expect((await drain(stream)).equals(BILL)).to.equal(true);
+  });
+
+  it('checks SHA256 too, over the uncompressed bytes', async () => {
+    const answer = { ...server.serve({ body: BILL, gzip: true }), hash_type: 'SHA256', hash_value: createHash('sha256').update(BILL).digest('hex').toUpperCase() };
+    expect((await wxpay.download(answer)).equals(BILL)).to.equal(true);
+  });
+
+  it('rejects a wrong digest with ERR_DIGEST; in stream mode the stream errors at the end', async () => {
+    for (const gzip of [false, true]) {
+      const answer = { ...server.serve({ body: BILL, gzip }), hash_value: '0'.repeat(40) };
+      const error = await failure(wxpay.download(answer));
+      expect(error).to.be.instanceOf(VerificationError);
+      expect((error as VerificationError).code).to.equal('ERR_DIGEST');
+      const stream = await wxpay.download({ ...server.serve({ body: BILL, gzip }), hash_value: '0'.repeat(40) }, { stream: true });
+      const streamed = await failure(drain(stream));
+      expect((streamed as VerificationError).code).to.equal('ERR_DIGEST');
+    }
+  });
+
+  it('takes a plain path below baseURL', async () => {
+    const { download_url } = server.serve({ body: BILL });
+    expect((await wxpay.download(new URL(download_url).pathname + new URL(download_url).search)).equals(BILL)).to.equal(true);
+  });
+
+  it('turns WeChat Pay JSON error answers into ApiErrors', async () => {
+    const answer = server.serve({ body: BILL, error: { status: 400, code: 'INVALID_REQUEST', message: 'token expired' } });
+    const error = await failure(wxpay.download(answer));
+    expect(error).to.be.instanceOf(ApiError);
+    expect(error).to.include({ code: 'INVALID_REQUEST', message: 'token expired', status: 400, requestId: 'rid-file' });
+  });
+
+  it('turns a connection reset mid-file into a TransportError', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 'a');
+    for (const stream of [false, true]) {
+      const answer = server.serve({ body: big, resetAfter: 1024 * 1024 });
+      const error = await failure(stream ? wxpay.download(answer, { stream: true }).then(drain) : wxpay.download(answer));
+      expect(error).to.be.instanceOf(TransportError);
+    }
+  });
+
+  describe('a download_url elsewhere is refused, nothing sent (ERR_DOWNLOAD_URL)', () => {
+    const foreign = (origin: string) => [
+      'https://api.mch.weixin.qq.com/v3/billdownload/file?token=x',
+      `${origin.replace('127.0.0.1', 'localhost')}/v3/billdownload/file?token=x`,
+      `${origin.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`)}/v3/billdownload/file?token=x`,
+      `${origin.replace('http:', 'https:')}/v3/billdownload/file?token=x`,
+      `${origin.replace('http://', 'http://user@')}/v3/billdownload/file?token=x`,
+      `http://${origin.slice(7)}@evil.example/v3/billdownload/file?token=x`,
+      `${origin}/v3/bill/tradebill?bill_date=2026-11-22`,
+      `${origin}/v3/merchant-service/images/upload`,
+      'javascript:alert(1)',
+      '',
+    ];
+    it('another host, port or scheme, credentials, user@host, a signed path, junk', async () => {
+      for (const url of foreign(server.origin)) {
+        const error = await failure(wxpay.download({ download_url: url, hash_type: 'SHA1', hash_value: '0'.repeat(40) }));
+        expect(error, url).to.be.instanceOf(ArgumentError);
+        expect((error as ArgumentError).code, url).to.equal('ERR_DOWNLOAD_URL');
+      }
+      expect(server.requests).to.deep.equal([]);
+    });
+
+    it('follows backupBaseURL\'s origin as well', async () => {
+      const backup = Builder.factory({ ...server.config, baseURL: 'https://api.mch.weixin.qq.com/', backupBaseURL: server.url } as never);
+      expect((await backup.download(server.serve({ body: BILL }))).equals(BILL)).to.equal(true);
+    });
+  });
+});
