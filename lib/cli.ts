@@ -1,11 +1,13 @@
 /**
- * The `wxpay` command. One subcommand for now, as wechatpay-php's `CertificateDownloader`:
- * `wxpay crt` downloads, decrypts and verifies the platform certificates and writes them as
- * `wechatpay_<serial>.pem`. `bin/wxpay.mjs` runs {@link main}; tests call it in-process.
+ * The `wxpay` command. `wxpay crt`, as wechatpay-php's `CertificateDownloader`, downloads, decrypts
+ * and verifies the platform certificates and writes them as `wechatpay_<serial>.pem`; `wxpay bill`
+ * downloads a bill (lib/cli/bill.ts). `bin/wxpay.mjs` runs {@link main}; tests call it in-process.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { billRequestOf, billSummary, downloadBill } from './cli/bill.js';
+import { CONFIG_FLAGS, loadConfig } from './cli/config.js';
 import { downloadCertificates } from './certificates.js';
 import { Rsa } from './crypto/rsa.js';
 import { WechatpayError } from './errors.js';
@@ -23,17 +25,31 @@ the download's signature, and writes each as DIR/wechatpay_<serial>.pem.
   -o, --output DIR        where to write the certificates (created if missing)
       --base-url URL      default https://api.mch.weixin.qq.com/
   -h, --help              this text
+
+Usage: wxpay bill --date YYYY-MM-DD [--type trade|fundflow] [--gzip] [-o FILE] [config]
+
+Downloads the day's trade (default) or fund-flow bill, checks its digest and writes it to FILE
+(default <type>bill-<date>.csv), atomically. --gzip has it sent gzipped; the file is plain.
+Config: -c, --config FILE (JSON as for Builder.factory, key fields as file paths), or
+-m MCHID -s SERIAL -f KEYFILE --certs '{"<key id>":"<file>"}' [--base-url URL], or the
+environment (WXPAY_MCHID, WXPAY_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_CERTS, WXPAY_BASE_URL).
+Flags win over the file, the file over the environment.
 `;
 
 /** Where {@link main} writes; defaults to the process's streams. */
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr is a terminal (progress bars); default false. */
+  isTTY?: boolean;
+  /** The environment config is read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const processIO: CliIO = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stderr.isTTY),
 };
 
 /** Exit codes: success, a failure while running, a bad command line. */
@@ -41,22 +57,28 @@ export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 class UsageError extends Error {}
 
-function parse(argv: string[]) {
+const CRT_OPTIONS = {
+  mchid: { type: 'string', short: 'm' },
+  serial: { type: 'string', short: 's' },
+  privatekey: { type: 'string', short: 'f' },
+  key: { type: 'string', short: 'k' },
+  output: { type: 'string', short: 'o' },
+  'base-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const BILL_OPTIONS = {
+  ...CONFIG_FLAGS,
+  date: { type: 'string' },
+  type: { type: 'string' },
+  gzip: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
   try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        mchid: { type: 'string', short: 'm' },
-        serial: { type: 'string', short: 's' },
-        privatekey: { type: 'string', short: 'f' },
-        key: { type: 'string', short: 'k' },
-        output: { type: 'string', short: 'o' },
-        'base-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (error) {
     // Only an unknown option is named: any other value might be the APIv3 key misplaced.
     const code = (error as { code?: unknown }).code;
@@ -70,12 +92,13 @@ function parse(argv: string[]) {
  */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   try {
-    const { values, positionals } = parse(argv);
+    if (argv[0] === 'bill') return await bill(argv.slice(1), io);
+    const { values, positionals } = parse(argv, CRT_OPTIONS);
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.OK;
     }
-    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the only command is crt' : 'no command given');
+    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the commands are crt and bill' : 'no command given');
     const missing = (['mchid', 'serial', 'privatekey', 'key', 'output'] as const).filter((name) => !values[name]);
     if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
     if (Buffer.byteLength(values.key!) !== 32) throw new UsageError('the APIv3 key must be 32 characters');
@@ -114,4 +137,24 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.stderr(`wxpay: ${code}: ${message}\n`);
     return EXIT.FAILURE;
   }
+}
+
+/** `wxpay bill …`: a bad date or type is a usage error; anything else fails as the client's errors do. */
+async function bill(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(argv, BILL_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.OK;
+  }
+  if (positionals.length) throw new UsageError(`unexpected ${JSON.stringify(positionals[0])}`);
+  let request;
+  try {
+    request = billRequestOf(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const config = loadConfig(values, io.env ?? process.env);
+  const written = await downloadBill(request, config, { write: (text) => io.stderr(text), isTTY: io.isTTY ?? false });
+  io.stdout(billSummary(written));
+  return EXIT.OK;
 }

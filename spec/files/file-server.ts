@@ -18,6 +18,8 @@ export interface ServedFile {
   gzip?: boolean;
   /** Cut the connection after this many bytes of the (wire) body. */
   resetAfter?: number;
+  /** Announce the digest of other bytes in the bill answer. */
+  wrongDigest?: boolean;
   /** Answer this JSON error instead. */
   error?: { status: number; code: string; message: string };
 }
@@ -105,7 +107,7 @@ export async function fileServer(): Promise<FileServer> {
   const serve = (file: ServedFile) => {
     const token = randomBytes(12).toString('hex');
     files.set(token, file);
-    return { download_url: `${origin}/v3/billdownload/file?token=${token}`, hash_type: 'SHA1' as const, hash_value: createHash('sha1').update(file.body).digest('hex') };
+    return { download_url: `${origin}/v3/billdownload/file?token=${token}`, hash_type: 'SHA1' as const, hash_value: createHash('sha1').update(file.wrongDigest ? Buffer.from('other') : file.body).digest('hex') };
   };
 
   const sendFile = (res: ServerResponse, file: ServedFile | undefined) => {

@@ -1,0 +1,77 @@
+/**
+ * `wxpay bill --date YYYY-MM-DD [--type trade|fundflow] [--gzip] [-o FILE]`: asks WeChat Pay for
+ * the bill, downloads it (gzipped on the wire with --gzip), checks its digest and writes it
+ * atomically: a temp file beside the target, renamed once complete; nothing is left on failure.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Builder } from '../client.js';
+import { ArgumentError } from '../errors.js';
+import type { DownloadAnswer } from '../files/download.js';
+import type { CliConfig } from './config.js';
+import { formatBytes, progress, type ProgressSink } from './progress.js';
+
+/** What `wxpay bill` was asked for. */
+export interface BillRequest {
+  date: string;
+  type: 'trade' | 'fundflow';
+  gzip: boolean;
+  output?: string | undefined;
+}
+
+/** Checks `--date` and `--type`; throws `ERR_ARGUMENT` naming the flag. */
+export function billRequestOf(values: { date?: string | undefined; type?: string | undefined; gzip?: boolean | undefined; output?: string | undefined }): BillRequest {
+  const { date, type = 'trade', gzip = false, output } = values;
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? '');
+  const real = day && new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))).toISOString().startsWith(date!);
+  if (!real) throw new ArgumentError('ERR_ARGUMENT', '--date must be a day as YYYY-MM-DD');
+  if (type !== 'trade' && type !== 'fundflow') throw new ArgumentError('ERR_ARGUMENT', '--type must be trade or fundflow');
+  return { date: date!, type, gzip, output };
+}
+
+/** A bill written to disk. */
+export interface BillWritten {
+  file: string;
+  bytes: number;
+  /** Whether the answer gave a digest and the file matched it. */
+  verified: boolean;
+}
+
+/** Downloads the bill to its file; resolves to the file's path and size. */
+export async function downloadBill(request: BillRequest, config: CliConfig, sink: ProgressSink): Promise<BillWritten> {
+  const wxpay = Builder.factory(config.client);
+  const endpoint = request.type === 'trade' ? wxpay.v3.bill.tradebill : wxpay.v3.bill.fundflowbill;
+  const { data: answer } = await endpoint.get<DownloadAnswer>({ query: { bill_date: request.date, ...(request.gzip ? { tar_type: 'GZIP' } : {}) } });
+  const file = resolve(request.output ?? `${request.type}bill-${request.date}.csv`);
+  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.part`);
+  const bar = progress(sink);
+  let received = 0;
+  let total: number | undefined;
+  // A bill may be large: no deadline on the whole download, the transport's errors still end it.
+  const stream = await wxpay.download({ ...answer, ...(request.gzip ? { tar_type: 'GZIP' } : {}) }, {
+    stream: true,
+    timeout: 0,
+    onProgress: (bytes, size) => {
+      received = bytes;
+      total = size;
+      bar.update(bytes, size);
+    },
+  });
+  try {
+    await pipeline(stream, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  bar.finish(received, total);
+  return { file, bytes: (await stat(file)).size, verified: Boolean(answer.hash_value) };
+}
+
+/** The line printed once the bill is written. */
+export function billSummary({ file, bytes, verified }: BillWritten): string {
+  return `${file}\n  ${formatBytes(bytes)} (${bytes} bytes), ${verified ? 'digest verified' : 'no digest given'}\n`;
+}
