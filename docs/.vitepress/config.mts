@@ -24,6 +24,7 @@ export default defineConfig({
           { text: '回调通知', link: '/guide/notifications' },
           { text: '平台证书', link: '/guide/certificates' },
           { text: '敏感信息与调起支付', link: '/guide/sensitive' },
+          { text: '文件上传与下载', link: '/guide/files' },
           { text: '沙箱', link: '/guide/sandbox' },
         ],
       },
