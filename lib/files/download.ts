@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { AxiosResponse } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
 import { ArgumentError, TransportError, VerificationError, WechatpayError } from '../errors.js';
+import { cleanCopy } from '../verifier.js';
 import { isUnsigned } from './unsigned.js';
 
 /** An answer that names a file: a bill's, a receipt's, … (`hash_type`/`hash_value` when given). */
@@ -95,10 +96,8 @@ function digestOf(answer: DownloadAnswer | string): { algorithm: string; expecte
 /** A read failure on the wire as the client's error: a reset is a {@link TransportError}. */
 function transportErrorOf(error: unknown): WechatpayError {
   if (error instanceof WechatpayError) return error;
-  const cause = error instanceof Error ? error : new Error(String(error));
-  const code = (cause as { code?: unknown }).code;
-  const clean = Object.assign(new Error(cause.message), { code, name: cause.name });
-  return new TransportError(typeof code === 'string' ? code : 'ERR_TRANSPORT', `the download broke off: ${cause.message}`, clean);
+  const clean = cleanCopy(error);
+  return new TransportError(typeof clean.code === 'string' ? clean.code : 'ERR_TRANSPORT', `the download broke off: ${clean.message}`, clean);
 }
 
 /** The wire bytes, counted for `onProgress`, with read failures turned into the client's errors. */

@@ -82,6 +82,19 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
     }
   });
 
+  it('ends a stalled download at its timeout (ERR_TIMEOUT), body included, and on the caller\'s abort', async () => {
+    const stalled = () => server.serve({ body: Buffer.alloc(1024 * 1024, 'a'), resetAfter: 64 * 1024, stall: true });
+    const timedOut = await failure(wxpay.download(stalled(), { timeout: 300 }));
+    expect(timedOut).to.be.instanceOf(TransportError);
+    expect((timedOut as TransportError).code).to.equal('ERR_TIMEOUT');
+    const streamed = await failure(wxpay.download(stalled(), { stream: true, timeout: 300 }).then(drain));
+    expect((streamed as TransportError).code).to.equal('ERR_TIMEOUT');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const aborted = await failure(wxpay.download(stalled(), { stream: true, timeout: 0, signal: controller.signal }).then(drain));
+    expect(aborted).to.be.instanceOf(TransportError);
+  });
+
   describe('a download_url elsewhere is refused, nothing sent (ERR_DOWNLOAD_URL)', () => {
     const foreign = (origin: string) => [
       'https://api.mch.weixin.qq.com/v3/billdownload/file?token=x',

@@ -18,6 +18,8 @@ export interface ServedFile {
   gzip?: boolean;
   /** Cut the connection after this many bytes of the (wire) body. */
   resetAfter?: number;
+  /** With resetAfter: keep the connection open instead, sending nothing more. */
+  stall?: boolean;
   /** Announce the digest of other bytes in the bill answer. */
   wrongDigest?: boolean;
   /** Answer this JSON error instead. */
@@ -117,7 +119,7 @@ export async function fileServer(): Promise<FileServer> {
     res.writeHead(200, { 'Content-Type': file.gzip ? 'application/x-gzip' : 'text/plain', 'Content-Length': String(wire.length) });
     if (file.resetAfter === undefined) return res.end(wire);
     res.write(wire.subarray(0, file.resetAfter));
-    setTimeout(() => res.socket?.destroy(), 20);
+    if (!file.stall) setTimeout(() => res.socket?.destroy(), 20);
   };
 
   const server = createServer((req, res) => {
