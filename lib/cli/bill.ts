@@ -51,7 +51,7 @@ export async function downloadBill(request: BillRequest, config: CliConfig, sink
   let received = 0;
   let total: number | undefined;
   // A bill may be large: no deadline on the whole download, the transport's errors still end it.
-  const stream = await wxpay.download({ ...answer, ...(request.gzip ? { tar_type: 'GZIP' } : {}) }, {
+  const stream = await wxpay.download(answer, {
     stream: true,
     timeout: 0,
     onProgress: (bytes, size) => {

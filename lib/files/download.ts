@@ -17,8 +17,6 @@ export interface DownloadAnswer {
   download_url: string;
   hash_type?: string;
   hash_value?: string;
-  /** `GZIP` when the bill was asked for gzipped; gzip is detected from the bytes anyway. */
-  tar_type?: string;
 }
 
 /** Options of one download. */
@@ -114,8 +112,11 @@ async function* wire(source: Readable, onProgress: DownloadOptions['onProgress']
   }
 }
 
-/** Gunzips when the first two bytes are gzip's magic number (or the answer said GZIP); else passes through. */
-async function* inflated(source: AsyncIterable<Buffer>, gzipped: boolean): AsyncGenerator<Buffer> {
+/**
+ * Gunzips when the first two bytes are gzip's magic number, else passes through. The bytes decide,
+ * not the request's `tar_type`: a bill is never plain text starting 0x1f 0x8b.
+ */
+async function* inflated(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
@@ -134,7 +135,7 @@ async function* inflated(source: AsyncIterable<Buffer>, gzipped: boolean): Async
     if (!ended) for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
   const first = head.length ? head[0]!.length >= 2 ? head[0]! : Buffer.concat(head) : Buffer.alloc(0);
-  if (!(gzipped || (first[0] === 0x1f && first[1] === 0x8b))) return yield* all();
+  if (!(first[0] === 0x1f && first[1] === 0x8b)) return yield* all();
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   const input = Readable.from(all(), { objectMode: false });
   input.once('error', (error) => gunzip.destroy(error));
@@ -167,7 +168,6 @@ export function downloader(context: DownloaderContext): Download {
     if (answer === null || (typeof answer !== 'string' && typeof answer !== 'object')) refuse('download takes an answer with download_url, or a path');
     const url = downloadUrlOf(typeof answer === 'string' ? answer : answer.download_url, context.baseURLs);
     const digest = digestOf(answer);
-    const gzipped = typeof answer === 'object' && String(answer.tar_type ?? '').toUpperCase() === 'GZIP';
     const { stream = false, signal, timeout = context.timeout, onProgress } = options;
     // One deadline for the whole download, body included: the send's own covers only the headers of a stream.
     const deadline = new AbortController();
@@ -192,7 +192,7 @@ export function downloader(context: DownloaderContext): Download {
     }
     const length = Number(response.headers['content-length']);
     const total = Number.isFinite(length) && length >= 0 ? length : undefined;
-    const body = Readable.from(checked(inflated(wire(response.data, onProgress, total), gzipped), digest), { objectMode: false, highWaterMark: 64 * 1024 });
+    const body = Readable.from(checked(inflated(wire(response.data, onProgress, total)), digest), { objectMode: false, highWaterMark: 64 * 1024 });
     const onTimeout = () => body.destroy(new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, new Error('timeout')));
     deadline.signal.addEventListener('abort', onTimeout, { once: true });
     body.once('close', () => {

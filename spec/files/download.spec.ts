@@ -61,6 +61,12 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
     }
   });
 
+  it('rejects bytes that claim gzip but do not inflate with ERR_DIGEST', async () => {
+    const { download_url } = server.serve({ body: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(64, 7)]) });
+    const error = await failure(wxpay.download({ download_url }));
+    expect((error as VerificationError).code).to.equal('ERR_DIGEST');
+  });
+
   it('takes a plain path below baseURL', async () => {
     const { download_url } = server.serve({ body: BILL });
     expect((await wxpay.download(new URL(download_url).pathname + new URL(download_url).search)).equals(BILL)).to.equal(true);
