@@ -3,8 +3,8 @@
  * receipts, statements, complaint images), checked by the answer's digest instead, gunzipped when
  * gzipped, and streamed: a bill is never held whole in memory unless the caller asks for a Buffer.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { AxiosResponse } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
@@ -98,68 +98,82 @@ function transportErrorOf(error: unknown): WechatpayError {
   return new TransportError(typeof clean.code === 'string' ? clean.code : 'ERR_TRANSPORT', `the download broke off: ${clean.message}`, clean);
 }
 
-/** The wire bytes, counted for `onProgress`, with read failures turned into the client's errors. */
-async function* wire(source: Readable, onProgress: DownloadOptions['onProgress'], total: number | undefined): AsyncGenerator<Buffer> {
-  let received = 0;
+/** A digest error for bytes that claim gzip yet do not inflate. */
+function inflateErrorOf(error: unknown): WechatpayError {
+  if (error instanceof WechatpayError) return error;
+  return new VerificationError('ERR_DIGEST', `the file is not valid gzip: ${(error as Error).message}`);
+}
+
+/**
+ * The first bytes of a stream (at least two, unless it ends sooner), put back so that the stream
+ * still starts with them: enough to see gzip's magic number before choosing the pipeline.
+ */
+async function peek(stream: Readable): Promise<{ head: Buffer; rest: Readable }> {
+  const head: Buffer[] = [];
+  let length = 0;
   try {
-    for await (const chunk of source) {
-      received += (chunk as Buffer).length;
-      onProgress?.(received, total);
-      yield chunk as Buffer;
+    while (length < 2 && !stream.readableEnded) {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk !== null) {
+        head.push(chunk);
+        length += chunk.length;
+        continue;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => {
+          stream.off('readable', done).off('end', done).off('error', done);
+          if (error instanceof Error) reject(error);
+          else resolve();
+        };
+        stream.once('readable', done).once('end', done).once('error', done);
+      });
     }
   } catch (error) {
     throw transportErrorOf(error);
   }
+  const bytes = head.length === 1 ? head[0]! : Buffer.concat(head);
+  // A file shorter than two bytes has ended already: nothing can be put back into the stream.
+  if (stream.readableEnded) return { head: bytes, rest: Readable.from([bytes], { objectMode: false }) };
+  if (bytes.length) stream.unshift(bytes);
+  return { head: bytes, rest: stream };
+}
+
+/** A pass-through that hashes; at the end, a mismatch is {@link VerificationError} `ERR_DIGEST`. */
+function digestCheck(digest: { algorithm: string; expected: string } | undefined): Transform {
+  if (!digest) return new PassThrough({ highWaterMark: 64 * 1024 });
+  const hash = createHash(digest.algorithm);
+  return new Transform({
+    highWaterMark: 64 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      const matches = hash.digest('hex') === digest.expected;
+      done(matches ? null : new VerificationError('ERR_DIGEST', `the file's ${digest.algorithm.toUpperCase()} does not match the answer's hash_value`));
+    },
+  });
 }
 
 /**
- * Gunzips when the first two bytes are gzip's magic number, else passes through. The bytes decide,
- * not the request's `tar_type`: a bill is never plain text starting 0x1f 0x8b.
+ * The answer's bytes → gunzip when gzipped → the digest check, with native streams (pipe keeps
+ * backpressure). Failures reach the reader as the client's errors: a read failure as a
+ * {@link TransportError}, bad gzip or a mismatch as `ERR_DIGEST`; closing the reader early
+ * closes the connection.
  */
-async function* inflated(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let length = 0;
-  let ended = false;
-  while (length < 2) {
-    const next = await iterator.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head.push(next.value);
-    length += next.value.length;
+function filePipeline(source: Readable, gzipped: boolean, digest: { algorithm: string; expected: string } | undefined): Readable {
+  const out = digestCheck(digest);
+  source.once('error', (error) => out.destroy(transportErrorOf(error)));
+  if (gzipped) {
+    const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+    gunzip.once('error', (error) => out.destroy(inflateErrorOf(error)));
+    source.pipe(gunzip).pipe(out);
+    out.once('close', () => gunzip.destroy());
+  } else {
+    source.pipe(out);
   }
-  async function* all(): AsyncGenerator<Buffer> {
-    yield* head;
-    if (!ended) for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
-  const first = head.length ? head[0]!.length >= 2 ? head[0]! : Buffer.concat(head) : Buffer.alloc(0);
-  if (!(first[0] === 0x1f && first[1] === 0x8b)) return yield* all();
-  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-  const input = Readable.from(all(), { objectMode: false });
-  input.once('error', (error) => gunzip.destroy(error));
-  input.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (error) {
-    if (error instanceof WechatpayError) throw error;
-    throw new VerificationError('ERR_DIGEST', `the file is not valid gzip: ${(error as Error).message}`);
-  } finally {
-    input.destroy();
-  }
-}
-
-/** Passes bytes through, hashing them; at the end, a mismatch is {@link VerificationError} `ERR_DIGEST`. */
-async function* checked(source: AsyncIterable<Buffer>, digest: { algorithm: string; expected: string } | undefined): AsyncGenerator<Buffer> {
-  const hash: Hash | undefined = digest && createHash(digest.algorithm);
-  for await (const chunk of source) {
-    hash?.update(chunk);
-    yield chunk;
-  }
-  if (digest && hash!.digest('hex') !== digest.expected) {
-    throw new VerificationError('ERR_DIGEST', `the file's ${digest.algorithm.toUpperCase()} does not match the answer's hash_value`);
-  }
+  out.once('close', () => source.destroy());
+  return out;
 }
 
 /** Makes a client's `download` root member. */
@@ -190,15 +204,32 @@ export function downloader(context: DownloaderContext): Download {
       if (deadline.signal.aborted && error instanceof TransportError) throw new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, error.cause as Error);
       throw error;
     }
+    // Until the body stream exists the answer's own stream is what a timeout ends.
+    let current: Readable = response.data;
+    const onTimeout = () => current.destroy(new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, new Error('timeout')));
+    deadline.signal.addEventListener('abort', onTimeout, { once: true });
     const length = Number(response.headers['content-length']);
     const total = Number.isFinite(length) && length >= 0 ? length : undefined;
-    const body = Readable.from(checked(inflated(wire(response.data, onProgress, total)), digest), { objectMode: false, highWaterMark: 64 * 1024 });
-    const onTimeout = () => body.destroy(new TransportError('ERR_TIMEOUT', `no complete download within ${timeout} ms`, new Error('timeout')));
-    deadline.signal.addEventListener('abort', onTimeout, { once: true });
-    body.once('close', () => {
+    let peeked: { head: Buffer; rest: Readable };
+    try {
+      peeked = await peek(response.data);
+    } catch (error) {
       clearTimeout(timer);
       deadline.signal.removeEventListener('abort', onTimeout);
       response.data.destroy();
+      throw error;
+    }
+    const { head, rest } = peeked;
+    const body = filePipeline(rest, head[0] === 0x1f && head[1] === 0x8b, digest);
+    current = body;
+    // Counted only now: a 'data' listener would have set the stream flowing before the peek.
+    if (onProgress) {
+      let received = 0;
+      rest.on('data', (chunk: Buffer) => onProgress((received += chunk.length), total));
+    }
+    body.once('close', () => {
+      clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onTimeout);
     });
     if (stream) return body;
     const chunks: Buffer[] = [];

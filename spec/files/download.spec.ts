@@ -61,6 +61,13 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
     }
   });
 
+  it('hands over files of zero and one byte, digest checked', async () => {
+    for (const body of [Buffer.alloc(0), Buffer.from('x')]) {
+      expect((await wxpay.download(server.serve({ body }))).equals(body)).to.equal(true);
+      expect((await drain(await wxpay.download(server.serve({ body }), { stream: true }))).equals(body)).to.equal(true);
+    }
+  });
+
   it('rejects bytes that claim gzip but do not inflate with ERR_DIGEST', async () => {
     const { download_url } = server.serve({ body: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(64, 7)]) });
     const error = await failure(wxpay.download({ download_url }));
