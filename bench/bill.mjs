@@ -36,6 +36,11 @@ function once(client) {
   });
 }
 
+// One unmeasured download first: the file into the page cache, the server's code warm; otherwise
+// whichever client goes first in round one pays for it.
+log('warm-up download (not measured)…');
+await once('bare');
+
 const figures = Object.fromEntries(CLIENTS.map((client) => [client, { mbps: [], rss: [] }]));
 const load = [];
 for (let round = 0; round < ROUNDS; round += 1) {
