@@ -17,6 +17,8 @@ export interface DownloadAnswer {
   download_url: string;
   hash_type?: string;
   hash_value?: string;
+  /** Set on encrypted bill files (sub-merchant and e-commerce fund-flow bills): not decrypted here. */
+  encrypt_key?: string;
 }
 
 /** Options of one download. */
@@ -180,6 +182,10 @@ function filePipeline(source: Readable, gzipped: boolean, digest: { algorithm: s
 export function downloader(context: DownloaderContext): Download {
   const download = async (answer: DownloadAnswer | string, options: DownloadOptions = {}): Promise<Buffer | Readable> => {
     if (answer === null || (typeof answer !== 'string' && typeof answer !== 'object')) refuse('download takes an answer with download_url, or a path');
+    // Its digest is over the decrypted bill: checking it against the ciphertext would always fail.
+    if (typeof answer === 'object' && answer.encrypt_key) {
+      throw new ArgumentError('ERR_ARGUMENT', 'this bill file is encrypted (encrypt_key): download does not decrypt it; fetch the raw bytes with download(entry.download_url) and decrypt them');
+    }
     const url = downloadUrlOf(typeof answer === 'string' ? answer : answer.download_url, context.baseURLs);
     const digest = digestOf(answer);
     const { stream = false, signal, timeout = context.timeout, onProgress } = options;

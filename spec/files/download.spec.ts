@@ -74,6 +74,15 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
     expect((error as VerificationError).code).to.equal('ERR_DIGEST');
   });
 
+  it('refuses an encrypted bill entry (encrypt_key) before sending, and hands its raw bytes over by URL', async () => {
+    const entry = { ...server.serve({ body: BILL }), encrypt_key: 'a0YK7p+9XaKzE9N4qtFfG/9za1oqKlLXXJWBkWQZ3UqSPQCguK6uLA==', nonce: 'a8607ef79034c49c' };
+    const error = await failure(wxpay.download(entry));
+    expect(error).to.be.instanceOf(ArgumentError);
+    expect((error as ArgumentError).code).to.equal('ERR_ARGUMENT');
+    expect(server.requests).to.deep.equal([]);
+    expect((await wxpay.download(entry.download_url)).equals(BILL)).to.equal(true);
+  });
+
   it('takes a plain path below baseURL', async () => {
     const { download_url } = server.serve({ body: BILL });
     expect((await wxpay.download(new URL(download_url).pathname + new URL(download_url).search)).equals(BILL)).to.equal(true);
