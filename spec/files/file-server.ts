@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { createGzip, gzipSync } from 'node:zlib';
 import busboy from 'busboy';
 import { Formatter } from '../../lib/crypto/formatter.js';
 import { Rsa } from '../../lib/crypto/rsa.js';
@@ -15,6 +16,8 @@ import { sharedKeys } from '../support/gateway.js';
 /** A file the server serves at `/v3/billdownload/file?token=…`, and how it spoils it. */
 export interface ServedFile {
   body: Buffer;
+  /** Stream this instead of `body` (gzipped on the fly with `gzip`); `body` then only feeds the announced digest. */
+  generate?: () => Readable;
   gzip?: boolean;
   /** Cut the connection after this many bytes of the (wire) body. */
   resetAfter?: number;
@@ -115,6 +118,11 @@ export async function fileServer(): Promise<FileServer> {
   const sendFile = (res: ServerResponse, file: ServedFile | undefined) => {
     if (!file) return res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"code":"INVALID_REQUEST","message":"token expired"}');
     if (file.error) return res.writeHead(file.error.status, { 'Content-Type': 'application/json', 'Request-ID': 'rid-file' }).end(JSON.stringify({ code: file.error.code, message: file.error.message }));
+    if (file.generate) {
+      res.writeHead(200, { 'Content-Type': file.gzip ? 'application/x-gzip' : 'text/plain' });
+      const source = file.generate();
+      return void (file.gzip ? source.pipe(createGzip({ level: 1 })) : source).pipe(res);
+    }
     const wire = file.gzip ? gzipSync(file.body) : file.body;
     res.writeHead(200, { 'Content-Type': file.gzip ? 'application/x-gzip' : 'text/plain', 'Content-Length': String(wire.length) });
     if (file.resetAfter === undefined) return res.end(wire);
