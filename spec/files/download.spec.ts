@@ -147,8 +147,9 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
       }
     }
     expect(bytes).to.equal(blocks * block.length);
-    // 96 MB went through; what stays reachable is a few stream buffers.
-    expect(peak).to.be.below(8 * MB);
+    // 96 MB went through; holding it would cost that much. What stays reachable is stream and socket
+    // buffers, of this client and of the in-process server.
+    expect(peak).to.be.below(24 * MB);
   });
 
   describe('a download_url elsewhere is refused, nothing sent (ERR_DOWNLOAD_URL)', () => {
