@@ -91,6 +91,7 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const nonce = Formatter.nonce();
     const timestamp = Formatter.timestamp();
     const method = config.method ?? 'GET';
+    // Formatter.request's overloads answer a string for a string and a Buffer for a Buffer: narrow first.
     const message = typeof body === 'string' ? Formatter.request(method, target, timestamp, nonce, body) : Formatter.request(method, target, timestamp, nonce, body);
     const signature = await inSlot(() => Rsa.signAsync(message, privateKey));
     config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
