@@ -3,6 +3,9 @@ import axios, { type CreateAxiosDefaults } from 'axios';
 import { createChain, type Dispatch } from './chain.js';
 import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
 import { withDeadline } from './deadline.js';
+import { attempter } from './transport/attempts.js';
+import type { Hooks } from './transport/hooks.js';
+import { retryPolicyOf, type RetryOptions } from './transport/retry.js';
 import { ArgumentError, WechatpayError } from './errors.js';
 import { Rsa } from './crypto/rsa.js';
 import { KeyRing } from './keyring.js';
@@ -31,6 +34,12 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | '
   baseURL?: string;
   /** Extra default headers. */
   headers?: Record<string, string>;
+  /** Retries (off by default): `{ attempts, minDelay, maxDelay, methods }`, or `true` for the defaults. */
+  retry?: RetryOptions | boolean;
+  /** A second host (e.g. `https://api2.mch.weixin.qq.com/`) for the next attempt when `baseURL` cannot be reached. */
+  backupBaseURL?: string;
+  /** Told of every attempt: method, template, URL without query values, status, Request-ID, attempt, ms. */
+  hooks?: Hooks;
 }
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
@@ -58,6 +67,19 @@ function requireString(config: Record<string, unknown>, field: string): string {
   const value = config[field];
   if (typeof value !== 'string' || value.trim() === '') throw new ArgumentError('ERR_CONFIG', `config.${field} is missing or not a string`);
   return safeId(value, field);
+}
+
+/** A base URL is absolute http(s): `api.mch.weixin.qq.com` alone would be taken as a path. */
+function checkBaseURL(value: unknown, field: string): void {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ArgumentError('ERR_CONFIG', `${field} must be an absolute http(s) URL such as https://api.mch.weixin.qq.com/`);
+  }
 }
 
 /** A key ring's live keys: the client follows them as they rotate. */
@@ -95,8 +117,11 @@ export const DEFAULT_TIMEOUT = 10_000;
  */
 function createClient(config: WechatpayConfig): WechatpayClient {
   const { mchid, serial, privateKey, keys, ring } = load(config);
-  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, ...axiosDefaults } = config;
+  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, retry, backupBaseURL, hooks, ...axiosDefaults } = config;
   checkTimeout(timeout, 'ERR_CONFIG', 'config.timeout');
+  checkBaseURL(baseURL, 'config.baseURL');
+  if (backupBaseURL !== undefined) checkBaseURL(backupBaseURL, 'config.backupBaseURL');
+  if (hooks !== undefined && (hooks === null || typeof hooks !== 'object')) throw new ArgumentError('ERR_CONFIG', 'config.hooks must be an object { request, response, error }');
   checkHeaders(headers, 'ERR_CONFIG', 'config.headers');
   const instance = axios.create({
     ...axiosDefaults,
@@ -119,9 +144,10 @@ function createClient(config: WechatpayConfig): WechatpayClient {
   // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
   instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
 
+  const send = attempter({ instance, timeout, baseURL, backupBaseURL, retry: retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry'), hooks });
   const dispatch: Dispatch = (method, template, options) => {
     try {
-      return withDeadline(instance, decorate(method, template, options), timeout);
+      return send(decorate(method, template, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -132,10 +158,9 @@ function createClient(config: WechatpayConfig): WechatpayClient {
     if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
     return Rsa.encrypt(text, keys.get(id)!);
   };
-  // backupBaseURL is read loosely: the retry work owns its typing; a download may go to either origin.
-  const backupBaseURL = (config as { backupBaseURL?: unknown }).backupBaseURL;
+  // A download URL may point at either origin.
   const download = downloader({
-    baseURLs: [baseURL, typeof backupBaseURL === 'string' ? backupBaseURL : undefined],
+    baseURLs: [baseURL, backupBaseURL],
     timeout,
     send: (request, defaultTimeout) => withDeadline(instance, request, defaultTimeout),
   });

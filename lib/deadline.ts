@@ -20,7 +20,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
     return await instance.request({ ...config, timeout: 0, signal: AbortSignal.any(signals) });
   } catch (error) {
     if (deadline.signal.aborted && error instanceof TransportError) {
-      throw new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, error.cause as Error);
+      throw new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, error.cause as Error, { answered: error.answered });
     }
     throw error;
   } finally {

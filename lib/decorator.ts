@@ -1,5 +1,6 @@
 import type { AxiosRequestConfig, RawAxiosRequestHeaders, ResponseType } from 'axios';
 import { ArgumentError } from './errors.js';
+import type { RetryOptions } from './transport/retry.js';
 import { expand, hasLoneSurrogate, variablesOf } from './template.js';
 import { isUnsigned } from './verifier.js';
 import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
@@ -13,6 +14,8 @@ export interface CallOptions extends Omit<AxiosRequestConfig, 'url' | 'method' |
   headers?: RawAxiosRequestHeaders;
   /** How the verified body is handed over: parsed JSON (default), `text`, `arraybuffer`; `stream` only for unsigned downloads. */
   responseType?: ResponseType;
+  /** This call's retry policy, laid over the client's; `false` turns retries off for it. */
+  retry?: RetryOptions | boolean;
 }
 
 /** Options of an untyped call: template variables at the top level, as in wechatpay-php. */
@@ -53,7 +56,7 @@ const OWNED = ['url', 'method', 'data', 'params', 'paramsSerializer', 'transform
  * since a dropped option would send a request the caller did not mean.
  */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'query', 'json', 'body', 'upload', 'headers', 'responseType', 'timeout', 'signal', 'baseURL',
+  'query', 'json', 'body', 'upload', 'headers', 'responseType', 'timeout', 'signal', 'baseURL', 'retry',
   'adapter', 'cancelToken', 'decompress', 'env', 'family', 'fetchOptions', 'httpAgent', 'httpsAgent', 'httpVersion',
   'insecureHTTPParser', 'lookup', 'maxBodyLength', 'maxContentLength', 'maxRate', 'onDownloadProgress', 'onUploadProgress',
   'proxy', 'redact', 'responseEncoding', 'sensitiveHeaders', 'sessionTimeout', 'socketPath', 'allowedSocketPaths',

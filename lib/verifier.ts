@@ -1,7 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AxiosResponse } from 'axios';
-import { ApiError, VerificationError, TransportError, WechatpayError } from './errors.js';
+import { ApiError, VerificationError, WechatpayError } from './errors.js';
+import { transportErrorOf } from './transport/codes.js';
+
+export { cleanCopy } from './transport/codes.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
 import type { DecoratedConfig } from './decorator.js';
@@ -111,15 +114,6 @@ function apiErrorOf(response: AxiosResponse<Buffer>): ApiError {
 }
 
 /**
- * A clean copy of a transport failure, its message, code and name only: axios errors hold the
- * request config and socket, which have no place on our error.
- */
-export function cleanCopy(error: unknown): Error & { code?: unknown } {
-  const cause = error instanceof Error ? error : new Error(String(error));
-  return Object.assign(new Error(cause.message), { code: (cause as { code?: unknown }).code, name: cause.name });
-}
-
-/**
  * The response interceptor pair: a 2xx answer is verified over its raw bytes and only then
  * parsed; anything else becomes an {@link ApiError}; a request that got no answer becomes a
  * {@link TransportError}.
@@ -146,13 +140,7 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
     },
     onRejected(error: unknown): never {
       if (error instanceof WechatpayError) throw error;
-      const clean = cleanCopy(error);
-      const { code } = clean;
-      // axios stops reading past maxContentLength and destroys the socket; say what happened.
-      if (/^maxContentLength size of \d+ exceeded$/.test(clean.message)) {
-        throw new TransportError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than ${clean.message.match(/\d+/)![0]} bytes (maxContentLength); it was not read further`, clean);
-      }
-      throw new TransportError(typeof code === 'string' ? code : 'ERR_TRANSPORT', `the request got no answer: ${clean.message}`, clean);
+      throw transportErrorOf(error);
     },
   };
 }

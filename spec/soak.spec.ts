@@ -20,9 +20,9 @@ const EXPECTED: Record<AnswerFault, { kind: 'ok' } | { kind: ErrorClass; codes: 
   probe: { kind: VerificationError, codes: ['ERR_SIGNATURE_PROBE'] },
   '4xx': { kind: ApiError, codes: ['PARAM_ERROR'] },
   '5xx': { kind: ApiError, codes: ['SYSTEM_ERROR'] },
-  // A reset is a transport failure, never a timeout; mid-body, axios reports the cut stream.
-  'reset-before-headers': { kind: TransportError, codes: ['ECONNRESET'] },
-  'reset-mid-body': { kind: TransportError, codes: ['ERR_BAD_RESPONSE'] },
+  // A reset is a transport failure, never a timeout; mid-body, the answer is incomplete.
+  'reset-before-headers': { kind: TransportError, codes: ['ERR_CONNECTION_RESET'] },
+  'reset-mid-body': { kind: TransportError, codes: ['ERR_RESPONSE_INCOMPLETE'] },
   trickle: { kind: TransportError, codes: ['ERR_TIMEOUT'] },
   oversized: { kind: TransportError, codes: ['ERR_RESPONSE_TOO_LARGE'] },
 };

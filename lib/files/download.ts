@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { AxiosResponse } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
 import { ArgumentError, TransportError, VerificationError, WechatpayError } from '../errors.js';
-import { cleanCopy } from '../verifier.js';
+import { transportErrorOf } from '../transport/codes.js';
 import { isUnsigned } from './unsigned.js';
 
 /** An answer that names a file: a bill's, a receipt's, … (`hash_type`/`hash_value` when given). */
@@ -93,11 +93,10 @@ function digestOf(answer: DownloadAnswer | string): { algorithm: string; expecte
   return { algorithm, expected: String(answer.hash_value).toLowerCase() };
 }
 
-/** A read failure on the wire as the client's error: a reset is a {@link TransportError}. */
-function transportErrorOf(error: unknown): WechatpayError {
+/** A read failure on the wire as the client's error: the body broke off after the headers (`ERR_RESPONSE_INCOMPLETE`). */
+function brokenOff(error: unknown): WechatpayError {
   if (error instanceof WechatpayError) return error;
-  const clean = cleanCopy(error);
-  return new TransportError(typeof clean.code === 'string' ? clean.code : 'ERR_TRANSPORT', `the download broke off: ${clean.message}`, clean);
+  return transportErrorOf(error, { answered: true });
 }
 
 /** A digest error for bytes that claim gzip yet do not inflate. */
@@ -131,7 +130,7 @@ async function peek(stream: Readable): Promise<{ head: Buffer; rest: Readable }>
       });
     }
   } catch (error) {
-    throw transportErrorOf(error);
+    throw brokenOff(error);
   }
   const bytes = head.length === 1 ? head[0]! : Buffer.concat(head);
   // A file shorter than two bytes has ended already: nothing can be put back into the stream.
@@ -165,7 +164,7 @@ function digestCheck(digest: { algorithm: string; expected: string } | undefined
  */
 function filePipeline(source: Readable, gzipped: boolean, digest: { algorithm: string; expected: string } | undefined): Readable {
   const out = digestCheck(digest);
-  source.once('error', (error) => out.destroy(transportErrorOf(error)));
+  source.once('error', (error) => out.destroy(brokenOff(error)));
   if (gzipped) {
     const gunzip = createGunzip({ chunkSize: 64 * 1024 });
     gunzip.once('error', (error) => out.destroy(inflateErrorOf(error)));
