@@ -160,7 +160,8 @@ for (const [type, brand] of [[WechatpayError, 'WechatpayError'], [ArgumentError,
  * @internal
  */
 export function countAttempts<T>(error: T, attempts: number): T {
-  if (error instanceof WechatpayError) {
+  // An ArgumentError is raised before sending (a signer's refusal too): its count stays 0.
+  if (error instanceof WechatpayError && !(error instanceof ArgumentError)) {
     Object.defineProperty(error, 'attempts', { value: attempts, enumerable: true });
     if (attempts > 1 && !error.message.endsWith(' attempts)')) error.message = `${error.message} (after ${attempts} attempts)`;
   }

@@ -34,7 +34,9 @@ export function attempter(options: AttempterOptions): (config: DecoratedConfig &
   if (!retry && !backupBaseURL && !hooks) {
     return ({ retry: callRetry, ...config }) => {
       if (callRetry !== undefined) return send(config, retryPolicyOf(callRetry, 'ERR_OPTIONS', 'retry', retry));
-      return withDeadline(instance, config, timeout);
+      return withDeadline(instance, config, timeout).catch((error: unknown) => {
+        throw countAttempts(error, 1);
+      });
     };
   }
   return ({ retry: callRetry, ...config }) => send(config, callRetry === undefined ? retry : retryPolicyOf(callRetry, 'ERR_OPTIONS', 'retry', retry));
