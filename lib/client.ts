@@ -96,7 +96,7 @@ function load(config: WechatpayConfig) {
   const serial = requireString(config as unknown as Record<string, unknown>, 'serial');
   const privateKey = keyOf('privateKey', config.privateKey, Rsa.KEY_TYPE_PRIVATE);
   const { certs } = config;
-  if (certs instanceof KeyRing) return { mchid, serial, privateKey, ...ringOf(certs, serial) };
+  if (KeyRing.is(certs)) return { mchid, serial, privateKey, ...ringOf(certs, serial) };
   if (certs === null || typeof certs !== 'object' || Object.keys(certs).length === 0) {
     throw new ArgumentError('ERR_CONFIG', 'config.certs must name at least one WeChat Pay key (platform certificate serial or PUB_KEY_ID_…)');
   }

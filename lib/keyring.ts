@@ -17,9 +17,16 @@ export interface KeyRingOptions extends Omit<CertificateDownloadOptions, 'truste
   minInterval?: number;
   /** The clock, in ms since the epoch; default `Date.now`. Decides the refresh interval and expiry. */
   now?: () => number;
-  /** Told of a failed refresh (the answer or callback that asked for it still fails on its own). */
+  /** Told of a failed refresh, in the background or on demand (the answer or callback that asked for it still fails on its own). */
   onError?: (error: unknown) => void;
+  /**
+   * How often to download in the background, in ms; default 12 hours, jittered by ±10 % so a fleet
+   * does not download in step; `0` for no background refresh. The timer never keeps the process alive.
+   */
+  refreshInterval?: number;
 }
+
+const BRAND = Symbol.for('wechatpay-ts.KeyRing');
 
 /** Twelve hours: WeChat Pay asks for no more than this, and rotates certificates with weeks of overlap. */
 export const MIN_REFRESH_INTERVAL = 12 * 3600_000;
@@ -37,6 +44,9 @@ interface Held {
  *   `404 RESOURCE_NOT_EXISTS`, keeps its configured keys and works on);
  * - afterwards a download happens only when an answer or callback names an unknown serial, at most
  *   once per {@link KeyRingOptions.minInterval} (12 h), and one at a time however many ask;
+ * - in the background every {@link KeyRingOptions.refreshInterval} (12 h, jittered; an `unref`ed
+ *   timer), until {@link KeyRing.close};
+ * - a failed refresh keeps the keys held and is reported to {@link KeyRingOptions.onError};
  * - a certificate stays until its expiry, even after WeChat Pay stops listing it.
  *
  * ```ts
@@ -49,6 +59,15 @@ interface Held {
  * show only the key ids.
  */
 export class KeyRing {
+  /** Whether `value` is a key ring from either build (ESM or CommonJS); `instanceof` holds across them too. */
+  static is(value: unknown): value is KeyRing {
+    return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return KeyRing.is(value);
+  }
+
   /** Makes a ring and downloads the platform certificates once; `404 RESOURCE_NOT_EXISTS` is no failure. */
   static async create(options: KeyRingOptions): Promise<KeyRing> {
     const ring = new KeyRing(options);
@@ -60,7 +79,7 @@ export class KeyRing {
   }
 
   static #noCertificates(error: unknown): boolean {
-    return error instanceof ApiError && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS';
+    return ApiError.is(error) && error.status === 404 && error.code === 'RESOURCE_NOT_EXISTS';
   }
 
   /** The live keys, by id; expired certificates are gone. What the client and callbacks verify with. */
@@ -79,6 +98,9 @@ export class KeyRing {
   readonly #minInterval: number;
   readonly #now: () => number;
   readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #refreshInterval: number;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
   #lastStart: number | undefined;
   #inFlight: Promise<void> | undefined;
   #downloads = 0;
@@ -87,7 +109,7 @@ export class KeyRing {
   /** Makes a ring without downloading; the first unknown serial (or {@link KeyRing.refresh}) downloads. */
   constructor(options: KeyRingOptions) {
     if (options === null || typeof options !== 'object') throw new ArgumentError('ERR_CONFIG', 'KeyRing: options must be an object');
-    const { certs = {}, minInterval = MIN_REFRESH_INTERVAL, now = Date.now, onError, ...download } = options;
+    const { certs = {}, minInterval = MIN_REFRESH_INTERVAL, now = Date.now, onError, refreshInterval = MIN_REFRESH_INTERVAL, ...download } = options;
     for (const [id, input] of Object.entries(certs)) {
       try {
         this.#held.set(id, { key: Rsa.from(input, Rsa.KEY_TYPE_PUBLIC), expires: undefined });
@@ -96,7 +118,9 @@ export class KeyRing {
       }
     }
     if (!(minInterval >= 0)) throw new ArgumentError('ERR_CONFIG', 'KeyRing: minInterval must be a non-negative number of ms');
+    if (!(refreshInterval >= 0) || !Number.isFinite(refreshInterval)) throw new ArgumentError('ERR_CONFIG', 'KeyRing: refreshInterval must be a non-negative number of ms (0: no background refresh)');
     this.#minInterval = minInterval;
+    this.#refreshInterval = refreshInterval;
     this.#now = now;
     this.#onError = onError;
     // The credentials stay in this closure: nothing on `this` shows them.
@@ -105,6 +129,27 @@ export class KeyRing {
       this.#add(fresh);
     };
     this.keys = new LiveKeys(this.#held, now);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.#schedule();
+  }
+
+  /** Plans the next background download, ±10 % around the interval; failures go to `onError`, keys stay. */
+  #schedule(): void {
+    if (this.#refreshInterval === 0 || this.#closed) return;
+    const delay = this.#refreshInterval * (0.9 + 0.2 * Math.random());
+    this.#timer = setTimeout(() => {
+      this.refresh({ force: true })
+        .catch((error: unknown) => this.#onError?.(error))
+        .finally(() => this.#schedule());
+    }, delay);
+    this.#timer.unref();
+  }
+
+  /** Stops the background refresh; the keys held stay usable. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #add(certificates: Map<string, PlatformCertificate>): void {
@@ -148,7 +193,7 @@ export class KeyRing {
     try {
       return attempt();
     } catch (error) {
-      if (!(error instanceof VerificationError) || error.code !== 'ERR_RESPONSE_SERIAL') throw error;
+      if (!VerificationError.is(error) || error.code !== 'ERR_RESPONSE_SERIAL') throw error;
       return this.refresh().then(attempt, (failure: unknown) => {
         this.#onError?.(failure);
         throw error;

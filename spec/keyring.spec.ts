@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
@@ -106,6 +107,47 @@ describe('KeyRing', () => {
       const wxpay = Builder.factory({ ...sandbox.clientConfig(), certs: ring });
       expect((await rejection(get(wxpay))).code).to.equal('ERR_RESPONSE_SERIAL');
       expect(errors.map((error) => error.code)).to.deep.equal(['ERR_DECRYPT']);
+    });
+
+    it('refreshes in the background every refreshInterval (jittered) until close()', async () => {
+      const ring = await KeyRing.create({ ...credentials(), refreshInterval: 40 });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // 36–44 ms apart plus the download itself: at least 3 more in 300 ms, at most 8.
+        expect(ring.downloads).to.be.within(4, 9);
+      } finally {
+        ring.close();
+      }
+      const stopped = ring.downloads;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(ring.downloads).to.be.at.most(stopped + 1); // one may have been under way at close()
+      expect(() => new KeyRing({ ...credentials(), refreshInterval: -1 })).to.throw(WechatpayError).with.property('code', 'ERR_CONFIG');
+    });
+
+    it('keeps its keys when a background refresh fails, and reports it to onError', async () => {
+      const errors: WechatpayError[] = [];
+      const ring = await KeyRing.create({ ...credentials(), refreshInterval: 40, onError: (error: unknown) => errors.push(error as WechatpayError) });
+      try {
+        gateway.use(http.get('*/v3/certificates', () => HttpResponse.json({ code: 'SYSTEM_ERROR', message: 'busy' }, { status: 500 })));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect(errors.length).to.be.at.least(1);
+        expect(errors[0]).to.include({ code: 'SYSTEM_ERROR', status: 500 });
+        expect([...ring.keys.keys()]).to.deep.equal([sandbox.platform.id]);
+        const wxpay = Builder.factory({ ...sandbox.clientConfig(), certs: ring });
+        expect((await get(wxpay)).data.authorize_state).to.equal('AUTHORIZED');
+      } finally {
+        ring.close();
+      }
+    });
+
+    it('never keeps the process alive with its timer (default 12 h)', () => {
+      const script = `
+        import { generateKeyPairSync } from 'node:crypto';
+        const { KeyRing } = await import(${JSON.stringify(new URL('../lib/index.ts', import.meta.url).href)});
+        const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        new KeyRing({ mchid: '1900000109', serial: 'AB', privateKey, apiv3Key: 'k'.repeat(32), certs: { PUB_KEY_ID_0119000001090000000000000042: publicKey } });
+        console.log('exited');`;
+      expect(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })).to.equal('exited\n');
     });
 
     it('shows only key ids: no APIv3 key, no private key in inspect, JSON or the client', async () => {
