@@ -1,13 +1,15 @@
 /**
  * The `wxpay` command. `wxpay crt`, as wechatpay-php's `CertificateDownloader`, downloads, decrypts
  * and verifies the platform certificates and writes them as `wechatpay_<serial>.pem`; `wxpay bill`
- * downloads a bill (lib/cli/bill.ts). `bin/wxpay.mjs` runs {@link main}; tests call it in-process.
+ * downloads a bill (lib/cli/bill.ts); `wxpay request` sends one signed call (lib/cli/request.ts).
+ * `bin/wxpay.mjs` runs {@link main}; tests call it in-process.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { billRequestOf, billSummary, downloadBill } from './cli/bill.js';
 import { CONFIG_FLAGS, loadConfig } from './cli/config.js';
+import { EXIT, parseCommandLine, UsageError } from './cli/io.js';
+import { runRequest } from './cli/request.js';
 import { downloadCertificates } from './certificates.js';
 import { Rsa } from './crypto/rsa.js';
 import { WechatpayError } from './errors.js';
@@ -34,6 +36,10 @@ Config: -c, --config FILE (JSON as for Builder.factory, key fields as file paths
 -m MCHID -s SERIAL -f KEYFILE --certs '{"<key id>":"<file>"}' [--base-url URL], or the
 environment (WXPAY_MCHID, WXPAY_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_CERTS, WXPAY_BASE_URL).
 Flags win over the file, the file over the environment.
+
+Usage: wxpay request METHOD PATH [--query k=v …] [--json '{…}' | --xml …] [config]
+
+Sends one signed request and prints the verified answer as JSON (wxpay request --help).
 `;
 
 /** Where {@link main} writes; defaults to the process's streams. */
@@ -52,10 +58,7 @@ const processIO: CliIO = {
   isTTY: Boolean(process.stderr.isTTY),
 };
 
-/** Exit codes: success, a failure while running, a bad command line. */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
-
-class UsageError extends Error {}
+export { EXIT } from './cli/io.js';
 
 const CRT_OPTIONS = {
   mchid: { type: 'string', short: 'm' },
@@ -76,15 +79,7 @@ const BILL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-  } catch (error) {
-    // Only an unknown option is named: any other value might be the APIv3 key misplaced.
-    const code = (error as { code?: unknown }).code;
-    throw new UsageError(code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? (error as Error).message.split('.')[0]! : 'bad arguments');
-  }
-}
+const parse = parseCommandLine;
 
 /**
  * Runs `wxpay` with `argv` (without `node` and the script) and resolves to the exit code.
@@ -93,12 +88,13 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   try {
     if (argv[0] === 'bill') return await bill(argv.slice(1), io);
+    if (argv[0] === 'request') return await runRequest(argv.slice(1), io);
     const { values, positionals } = parse(argv, CRT_OPTIONS);
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.OK;
     }
-    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the commands are crt and bill' : 'no command given');
+    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the commands are crt, bill and request' : 'no command given');
     const missing = (['mchid', 'serial', 'privatekey', 'key', 'output'] as const).filter((name) => !values[name]);
     if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
     if (Buffer.byteLength(values.key!) !== 32) throw new UsageError('the APIv3 key must be 32 characters');
