@@ -4,7 +4,6 @@
  * with their documented errors, signs every answer, and misbehaves on request (fault switches).
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { RequestHandler } from 'msw';
 import { Rsa, type RsaKeyLike } from '../crypto/rsa.js';
 import { selfSignedCertificate } from './certificate.js';
 import { DEFAULT_SEED, stateFrom, type Capability, type SandboxSeed, type SandboxState } from './endpoints.js';
@@ -13,7 +12,7 @@ import { createGateway, type GatewayFetch } from './gateway.js';
 import { Formatter } from '../crypto/formatter.js';
 import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
-import { mswHandlers } from './handlers.js';
+import { mswHandlers, type SandboxHandler } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
 
 export { DEFAULT_SEED } from './endpoints.js';
@@ -22,6 +21,7 @@ export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
 export type { ListeningSandbox } from './server.js';
+export type { SandboxHandler } from './handlers.js';
 export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
@@ -108,7 +108,7 @@ export class Sandbox {
   readonly #platformId: string;
   readonly #certificate: string | undefined;
   readonly #apiv3Key: string;
-  #handlers: RequestHandler[] | undefined;
+  #handlers: SandboxHandler[] | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.mode = options.mode ?? 'pubkey';
@@ -195,9 +195,10 @@ export class Sandbox {
 
   /**
    * msw handlers answering every request under {@link Sandbox.baseURL}: `setupServer(...sandbox.handlers)`.
-   * msw (an optional peer dependency) is loaded on first access only.
+   * msw (an optional peer dependency) is loaded on first access only; without it this throws an
+   * `ArgumentError` (`ERR_CONFIG`) saying to install msw or use {@link Sandbox.listen}.
    */
-  get handlers(): RequestHandler[] {
+  get handlers(): SandboxHandler[] {
     this.#handlers ??= mswHandlers(this.fetch, this.baseURL);
     return this.#handlers;
   }
