@@ -67,9 +67,13 @@ function keyOf(input: RsaKeyLike, caller: string) {
 
 /** Pay-signature helpers. */
 export const PaySign = {
-  /** JSAPI and Mini Program: `paySign` over `appId\ntimeStamp\nnonceStr\npackage\n`. */
+  /**
+   * JSAPI and Mini Program: `paySign` over `appId\ntimeStamp\nnonceStr\npackage\n`. A `prepayId`
+   * already given as the package (`prepay_id=wx…`) is taken as its bare id, never doubled.
+   */
   jsapi(options: JsapiPayOptions): JsapiPayParams {
-    const { appId, prepayId } = options;
+    const { appId } = options;
+    const prepayId = typeof options.prepayId === 'string' ? options.prepayId.replace(/^prepay_id=/, '') : options.prepayId;
     const timeStamp = String(options.timeStamp ?? Formatter.timestamp());
     const nonceStr = options.nonceStr ?? Formatter.nonce();
     required({ appId, prepayId, timeStamp, nonceStr }, 'PaySign.jsapi');

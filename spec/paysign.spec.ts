@@ -20,6 +20,14 @@ describe('PaySign (client-side pay signatures)', () => {
       .to.deep.equal(PaySign.jsapi({ appId: 'wx1', prepayId: 'p', privateKey: merchant, timeStamp: '1414561699', nonceStr: 'n' }));
   });
 
+  it('takes a prepayId already prefixed prepay_id= as the bare id, never prepay_id=prepay_id=', () => {
+    const bare = PaySign.jsapi({ appId: 'wx1', prepayId: 'wx2014', privateKey: merchant, timeStamp: 1414561699, nonceStr: 'n' });
+    const prefixed = PaySign.jsapi({ appId: 'wx1', prepayId: 'prepay_id=wx2014', privateKey: merchant, timeStamp: 1414561699, nonceStr: 'n' });
+    expect(prefixed).to.deep.equal(bare);
+    expect(prefixed.package).to.equal('prepay_id=wx2014');
+    expect(() => PaySign.jsapi({ appId: 'wx1', prepayId: 'prepay_id=', privateKey: merchant })).to.throw(WechatpayError).with.property('code', 'ERR_ARGUMENT');
+  });
+
   it('APP: the seven fields, sign over appid\\ntimestamp\\nnoncestr\\nprepayid\\n', () => {
     const params = PaySign.app({ appid: 'wxd678efh567hg6787', partnerid: '1900000109', prepayid: 'WX1217752501201407033233368018', privateKey: sandboxPem(), timestamp: 1412000000, noncestr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS' });
     expect(params).to.deep.include({ appid: 'wxd678efh567hg6787', partnerid: '1900000109', prepayid: 'WX1217752501201407033233368018', package: 'Sign=WXPay', noncestr: '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', timestamp: '1412000000' });
