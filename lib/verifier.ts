@@ -130,7 +130,9 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
         throw apiErrorOf(response);
       }
       const responseType = (config as unknown as DecoratedConfig).wechatpay?.responseType ?? 'json';
-      const pathname = new URL(response.request?.path ?? config.url ?? '', 'http://localhost').pathname;
+      // The request-target as sent is already normalised: its path is everything before `?`.
+      const sent: unknown = response.request?.path;
+      const pathname = typeof sent === 'string' ? sent.split('?', 1)[0]! : new URL(config.url ?? '', 'http://localhost').pathname;
       if (isUnsigned(pathname)) {
         return responseType === 'stream' ? response : { ...response, data: bodyAs(rawOf(response), responseType) };
       }
