@@ -2,6 +2,7 @@
 // all against the wechatpay-ts sandbox, in one run, clients alternating round by round.
 // Prints a Markdown table; writes results/latest.md, results/latest.svg and results/latest.json.
 import { fork } from 'node:child_process';
+import { startServerProcess } from './src/server-process.mjs';
 import { sign, verify, createPublicKey } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -40,33 +41,6 @@ const keysPem = {
 // wechatpay-axios-plugin's `certs` and wechatpay-node-v3's platform certificates take.
 const newSandbox = () => new Sandbox({ keys, mode: 'certificate' });
 const sandbox = newSandbox();
-
-/** The loopback sandbox, in a child process (see src/sandbox-server.mjs). */
-async function startServerProcess() {
-  const child = fork(new URL('./src/sandbox-server.mjs', import.meta.url), { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map();
-  let next = 0;
-  child.on('message', (message) => {
-    const settle = pending.get(message.id);
-    pending.delete(message.id);
-    settle?.(message);
-  });
-  const ask = (message) => new Promise((resolve, reject) => {
-    const id = (next += 1);
-    pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
-    child.send({ ...message, id });
-  });
-  await ask({ type: 'init', keys: keysPem });
-  return {
-    fresh: async () => (await ask({ type: 'fresh' })).url,
-    /** The server process's CPU time so far (user + system), µs. */
-    cpu: async () => {
-      const { cpu } = await ask({ type: 'cpu' });
-      return cpu.user + cpu.system;
-    },
-    stop: () => ask({ type: 'exit' }),
-  };
-}
 
 /** Proves, before anything is timed, that each client gets the answer and which ones reject a tampered one. */
 async function preflight(mswServer) {
@@ -218,7 +192,7 @@ log('machine:', results.machine.cpu, `${results.machine.cores} cores`, `node ${r
 
 // 1. Loopback: wechatpay-ts and wechatpay-axios-plugin against the real node:http sandbox server.
 //    (wechatpay-node-v3 hard-codes https://api.mch.weixin.qq.com: it runs only in the msw scenario.)
-const server = await startServerProcess();
+const server = await startServerProcess(keysPem);
 try {
   log('throughput, loopback server (separate process)');
   results.loopback = await throughput(['wechatpay-ts', 'wechatpay-axios-plugin'], async (name) => makeRequest(name, sandbox, { baseURL: await server.fresh() }), server.cpu);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CLIENTS } from './clients.mjs';
 import { median, ratios, summary } from './stats.mjs';
 
-const TARGET = { throughput: 1.5, cost: 1.15, loopP99Ms: 10, memoryGrowth: 1.1 };
+const TARGET = { cost: 1.15, loopP99Ms: 10, memoryGrowth: 1.1 };
 const x = (s) => `**${s.median.toFixed(2)}×** (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 const num = (s, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)}`;
@@ -12,18 +12,8 @@ const pct = (r) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)}
 /** Every target, measured: `{ name, measured, met, by }`. */
 export function targets(results) {
   const rows = [];
-  for (const scenario of ['loopback', 'msw']) {
-    for (const c of [16, 64]) {
-      const r = ratios(results[scenario][c]['wechatpay-ts'], results[scenario][c]['wechatpay-axios-plugin']);
-      const met = r.median >= TARGET.throughput;
-      rows.push({
-        name: `throughput c=${c}, ${scenario === 'loopback' ? 'loopback server' : 'msw in-process'}: ≥ 1.5× wechatpay-axios-plugin`,
-        measured: x(r),
-        met,
-        by: met ? '' : `short by ${(TARGET.throughput - r.median).toFixed(2)}× (${((1 - r.median / TARGET.throughput) * 100).toFixed(0)} % under)`,
-      });
-    }
-  }
+  // Throughput against wechatpay-axios-plugin is reported, no longer a target (issue 14): on two
+  // cores the server and the RSA floor bound every client.
   for (const c of Object.keys(results.cost)) {
     const r = ratios(results.cost[c]['wechatpay-ts'], results.cost[c]['floor-async']);
     const met = r.median <= TARGET.cost;
@@ -172,14 +162,14 @@ export function render(results) {
 /** A bar chart of the ratios, median bar with a min–max whisker and the target as a red tick. */
 export function renderSvg(results) {
   const rows = [];
-  for (const c of [1, 16, 64]) rows.push({ group: 'loopback', label: `loopback c=${c}: ts ÷ axios-plugin`, r: ratios(results.loopback[c]['wechatpay-ts'], results.loopback[c]['wechatpay-axios-plugin']), target: c > 1 ? TARGET.throughput : undefined, better: 'higher' });
-  for (const c of [1, 16, 64]) rows.push({ group: 'msw', label: `msw c=${c}: ts ÷ axios-plugin`, r: ratios(results.msw[c]['wechatpay-ts'], results.msw[c]['wechatpay-axios-plugin']), target: c > 1 ? TARGET.throughput : undefined, better: 'higher' });
+  for (const c of [1, 16, 64]) rows.push({ group: 'loopback', label: `loopback c=${c}: ts ÷ axios-plugin`, r: ratios(results.loopback[c]['wechatpay-ts'], results.loopback[c]['wechatpay-axios-plugin']), target: undefined, better: 'higher' });
+  for (const c of [1, 16, 64]) rows.push({ group: 'msw', label: `msw c=${c}: ts ÷ axios-plugin`, r: ratios(results.msw[c]['wechatpay-ts'], results.msw[c]['wechatpay-axios-plugin']), target: undefined, better: 'higher' });
   for (const c of [1, 16, 64]) rows.push({ group: 'msw', label: `msw c=${c}: ts ÷ node-v3 (no verify)`, r: ratios(results.msw[c]['wechatpay-ts'], results.msw[c]['wechatpay-node-v3']), better: 'higher' });
   for (const c of Object.keys(results.cost)) rows.push({ group: 'cost', label: `cost c=${c}: ts ÷ async floor`, r: ratios(results.cost[c]['wechatpay-ts'], results.cost[c]['floor-async']), target: TARGET.cost, better: 'lower' });
   for (const c of Object.keys(results.cost)) rows.push({ group: 'cost', label: `cost c=${c}: axios-plugin ÷ async floor`, r: ratios(results.cost[c]['wechatpay-axios-plugin'], results.cost[c]['floor-async']), better: 'lower' });
 
   const [left, width, rowHeight, top] = [300, 440, 24, 56];
-  const maxValue = Math.max(2, ...rows.map((row) => row.r.max), TARGET.throughput) * 1.05;
+  const maxValue = Math.max(2, ...rows.map((row) => row.r.max)) * 1.05;
   const scale = (v) => left + (v / maxValue) * width;
   const height = top + rows.length * rowHeight + 40;
   const colors = { loopback: '#2f6fb0', msw: '#5a9bd4', cost: '#d98c2b' };

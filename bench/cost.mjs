@@ -1,0 +1,76 @@
+// `npm --prefix bench run cost`: the client's CPU per call over loopback, against the Node floor
+// measured in the same run (src/floor.mjs: one RSA sign, one bare keep-alive node:http request with
+// the same headers, one verify). CPU is process.cpuUsage() of this process, thread pool included;
+// the sandbox runs in its own process and is not counted. Rounds alternate the clients; ratios are
+// paired within a round. Writes results/cost.json and results/cost.md.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { Sandbox } from 'wechatpay-ts/testing';
+import { makeRequest } from './src/clients.mjs';
+import { floorRequest } from './src/floor.mjs';
+import { machine } from './src/machine.mjs';
+import { startServerProcess } from './src/server-process.mjs';
+import { median, ratios, rotation, runFor, summary } from './src/stats.mjs';
+
+const env = process.env;
+const SETTINGS = {
+  rounds: Number(env.BENCH_ROUNDS ?? 5),
+  seconds: Number(env.BENCH_SECONDS ?? 1.5),
+  warmupMs: Number(env.BENCH_WARMUP_MS ?? 250),
+  concurrencies: (env.BENCH_CONCURRENCIES ?? '1,16,64').split(',').map(Number),
+  clients: (env.BENCH_CLIENTS ?? 'wechatpay-ts,wechatpay-axios-plugin,node-floor').split(','),
+};
+const log = (...args) => console.error('[cost]', ...args);
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+const keys = Sandbox.generateKeys();
+const keysPem = Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, key.export({ type: 'pkcs8', format: 'pem' }).toString()]));
+const sandbox = new Sandbox({ keys, mode: 'certificate' });
+const server = await startServerProcess(keysPem);
+const results = { settings: SETTINGS, machine: machine(), startedAt: new Date().toISOString(), cpu: {}, perSecond: {} };
+try {
+  for (const c of SETTINGS.concurrencies) {
+    const cpu = Object.fromEntries(SETTINGS.clients.map((name) => [name, []]));
+    const perSecond = Object.fromEntries(SETTINGS.clients.map((name) => [name, []]));
+    for (let round = 0; round < SETTINGS.rounds; round += 1) {
+      for (const name of rotation(SETTINGS.clients, round)) {
+        const baseURL = await server.fresh();
+        const call = name === 'node-floor' ? floorRequest(sandbox, baseURL) : makeRequest(name, sandbox, { baseURL });
+        await runFor(call, c, SETTINGS.warmupMs);
+        const before = cpuNow();
+        const result = await runFor(call, c, SETTINGS.seconds * 1000);
+        cpu[name].push((cpuNow() - before) / result.count);
+        perSecond[name].push(result.perSecond);
+      }
+    }
+    results.cpu[c] = cpu;
+    results.perSecond[c] = perSecond;
+    log(`c=${c}:`, SETTINGS.clients.map((name) => `${name} ${median(cpu[name]).toFixed(0)} µs`).join(', '));
+  }
+} finally {
+  await server.stop();
+}
+
+const floor = 'node-floor';
+const lines = [
+  `# Client CPU per call over loopback, against the Node floor`,
+  '',
+  `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; ${SETTINGS.rounds} rounds × ${SETTINGS.seconds} s per client and concurrency. CPU is \`process.cpuUsage()\` of the client process (event loop and thread pool); the sandbox runs in another process.`,
+  '',
+  '| c | client | CPU per call, µs (median, min–max) | × floor (paired, median, min–max) | calls/s |',
+  '|---|---|---|---|---|',
+];
+for (const c of SETTINGS.concurrencies) {
+  for (const name of SETTINGS.clients) {
+    const cpu = summary(results.cpu[c][name]);
+    const ratio = SETTINGS.clients.includes(floor) && name !== floor ? ratios(results.cpu[c][name], results.cpu[c][floor]) : undefined;
+    lines.push(`| ${c} | ${name} | ${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}–${cpu.max.toFixed(0)}) | ${ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '—'} | ${median(results.perSecond[c][name]).toFixed(0)} |`);
+  }
+}
+const markdown = `${lines.join('\n')}\n`;
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/cost.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL('./results/cost.md', import.meta.url), markdown);
+process.stdout.write(markdown);
