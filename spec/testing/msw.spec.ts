@@ -55,6 +55,21 @@ describe('Sandbox through msw', () => {
   });
 });
 
+describe('Sandbox from source under tsx, outside mocha', () => {
+  it('serves sandbox.handlers to an msw server the script imported itself', () => {
+    const script = `
+      import { setupServer } from 'msw/node';
+      const { Sandbox } = await import('./lib/testing/index.ts');
+      const server = setupServer(...new Sandbox().handlers);
+      server.listen({ onUnhandledRequest: 'error' });
+      const status = (await fetch('https://api.mch.weixin.qq.com/v3/anything')).status;
+      server.close();
+      console.log(JSON.stringify({ status }));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(JSON.parse(output)).to.deep.equal({ status: 401 });
+  });
+});
+
 describe('Sandbox without msw installed', () => {
   it('serves over node:http, and only sandbox.handlers needs msw', () => {
     // A child process where require('msw') fails, as for a user who never installed the optional peer.
