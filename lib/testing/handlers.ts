@@ -10,7 +10,6 @@ import loadMsw from './msw.cjs';
  * An msw request handler. Typed loosely so that `wechatpay-ts/testing`'s declarations compile
  * without msw installed (it is an optional peer); `setupServer(...sandbox.handlers)` accepts it.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SandboxHandler = any;
 
 function msw(): ReturnType<typeof loadMsw> {
