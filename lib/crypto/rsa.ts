@@ -71,7 +71,10 @@ function privateFrom(input: Parameters<typeof createPrivateKey>[0], what: string
     if (code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || code === 'ERR_MISSING_PASSPHRASE') {
       return fail(what, 'is encrypted and needs a passphrase');
     }
-    if (code === 'ERR_OSSL_BAD_DECRYPT') return fail(what, 'could not be decrypted: wrong passphrase?');
+    // A wrong passphrase usually fails the CBC padding check (BAD_DECRYPT); about once in 256 the
+    // garbage pads well and fails later, as a DER error. Either way, with a passphrase it is the suspect.
+    const encrypted = typeof input === 'object' && 'passphrase' in input && input.passphrase !== undefined;
+    if (code === 'ERR_OSSL_BAD_DECRYPT' || encrypted) return fail(what, `could not be decrypted: wrong passphrase?${codeOf(error)}`);
     return fail(what, `is not a readable private key${codeOf(error)}`);
   }
 }
