@@ -605,7 +605,7 @@ export interface V2DepositMicropayPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
-  promotion_detail?: string;
+  /** 营销详情 */ promotion_detail?: string;
 }
 
 /** The options of `POST /v2/deposit/orderquery`. */
@@ -2353,7 +2353,7 @@ export interface V2PayMicropayPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
-  promotion_detail?: string;
+  /** 营销详情 */ promotion_detail?: string;
 }
 
 /** The options of `POST /v2/pay/orderquery`. */
@@ -3219,7 +3219,7 @@ export interface V2SandboxnewPayMicropayPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
-  promotion_detail?: string;
+  /** 营销详情 */ promotion_detail?: string;
 }
 
 /**
@@ -5142,7 +5142,7 @@ export interface V2XdcApiv2sandboxPayMicropayPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
-  promotion_detail?: string;
+  /** 营销详情 */ promotion_detail?: string;
 }
 
 /** The options of `POST /v2/xdc/apiv2sandbox/pay/orderquery`. */

@@ -13846,12 +13846,51 @@ export interface V3MarketingFavorCouponStocksPostJson {
   /** 批次类型 */ stock_type: 'NORMAL' | 'DISCOUNT' | 'EXCHAHGE' | 'RANDOM' | 'DISCOUNT_CUT';
   /** 批次备注 */ comment?: string;
   /** 归属商户号 */ belong_merchant: string;
-  pattern_info?: {
+  /** 样式信息 */ pattern_info?: {
+    /** 使用说明 */ description?: string;
+    /** 商户logo */ merchant_logo?: string;
+    /** 商户名称 */ merchant_name?: string;
+    /** 背景颜色 */ background_color?: 'Color010' | 'Color020' | 'Color030' | 'Color040' | 'Color050' | 'Color060' | 'Color070' | 'Color080' | 'Color090' | 'Color100';
+    /** 券详情图片 */ coupon_image?: string;
     /** 卡包跳转目标 */ jump_target?: 'PAYMENT_CODE' | 'MINI_PROGRAM' | 'DEFAULT_PAGE';
     /** 小程序appid */ mini_program_appid?: string;
     /** 小程序path */ mini_program_path?: string;
   };
-  coupon_use_rule: {
+  /** 核销规则 */ coupon_use_rule: {
+    /** 券可核销时间 */ coupon_available_time: {
+      /** 开始时间 */ available_begin_time?: string;
+      /** 结束时间 */ available_end_time?: string;
+      /** 固定时间段可用 */ fix_available_time?: {
+        available_week_day?: Array<0 | 1 | 2 | 3 | 4 | 5 | 6>;
+        /** 当天开始时间 */ begin_time?: number;
+        /** 当天结束时间 */ end_time?: number;
+      };
+      /** 领取第二天生效 */ second_day_available?: boolean;
+      /** 领取后有效时间 */ available_time_after_receive?: number;
+    };
+    /** 固定面额满减券使用规则 */ fixed_normal_coupon?: {
+      /** 面额 */ coupon_amount: number;
+      /** 门槛 */ transaction_minimum: number;
+    };
+    /** 折扣券使用规则 */ discount_coupon?: {
+      /** 最高折扣金额 */ discount_amount_max?: number;
+      /** 折扣百分比 */ discount_percent?: number;
+      /** 门槛 */ transaction_minimum?: number;
+    };
+    /** 换购券使用规则 */ exchange_coupon?: {
+      /** 单品换购价 */ exchange_price?: number;
+      /** 消费门槛 */ transaction_minimum?: number;
+    };
+    goods_tag?: string[];
+    limit_pay?: string[];
+    /** 指定银行卡BIN */ limit_card?: {
+      /** 银行卡名称 */ name?: string;
+      /** 指定卡BIN */ bin?: string[];
+    };
+    trade_type?: Array<'MICROAPP' | 'APPPAY' | 'PPAY' | 'CARD' | 'FACE' | 'OTHER'>;
+    available_items?: string[];
+    unavailable_items?: string[];
+    available_merchants?: string[];
     /** 是否可叠加其他优惠 */ combine_use?: boolean;
   };
   /** 商户单据号 */ out_request_no: string;
@@ -20584,7 +20623,17 @@ export interface V3MarketingPaygiftactivityUniqueThresholdActivityPostJson {
     /** 商家小程序appid */ mini_programs_appid?: string;
     /** 商家小程序path */ mini_programs_path?: string;
   };
-  advanced_setting?: {
+  /** 活动高级设置 */ advanced_setting?: {
+    /** 奖品类型 */ delivery_user_category?: 'BUSIFAVOR';
+    /** 商家会员appid */ merchant_member_appid?: string;
+    /** 支付模式 */ payment_mode?: {
+      /** 支付场景列表 */ payment_scene_list?: Array<'APP_SCENE'>;
+      /** 支付方式信息 */ payment_method_information?: {
+        /** 支付方式 */ payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD';
+        /** 银行简称 */ bank_abbreviation?: string;
+      };
+    };
+    /** 订单优惠标记 */ goods_tags?: string[];
     /** 支付方式信息 */ payment_method_information?: {
       /** 支付方式 */ payment_method?: 'CFT' | 'SPECIFIC_BANK_CARD';
       /** 银行简称 */ bank_abbreviation?: string;
@@ -26842,7 +26891,15 @@ export interface V3PayPartnerTransactionsH5PostJson {
       /** 商品单价 */ unit_price: number;
     }>;
   };
-  scene_info: {
+  /** 场景信息 */ scene_info: {
+    /** 用户终端IP */ payer_client_ip?: string;
+    /** 商户端设备号 */ device_id?: string;
+    /** 商户门店信息 */ store_info?: {
+      /** 门店编号 */ id?: string;
+      /** 门店名称 */ name: string;
+      /** 地区编码 */ area_code: string;
+      /** 详细地址 */ address: string;
+    };
     /** H5场景信息 */ h5_info?: {
       /** 场景类型 */ type?: string;
       /** 应用名称 */ app_name?: string;
@@ -26902,6 +26959,8 @@ export interface V3PayPartnerTransactionsIdByTransactionIdGetAnswer {
   /** 附加数据 */ attach?: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 用户支付金额 */ amount: {
+    /** 总金额 */ total: number;
+    /** 货币类型 */ currency?: string;
     /** 用户支付金额 */ payer_total: number;
     /** 用户支付币种 */ payer_currency?: string;
   };
@@ -27236,6 +27295,8 @@ export interface V3PayPartnerTransactionsOutTradeNoByOutTradeNoGetAnswer {
   /** 附加数据 */ attach?: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 用户支付金额 */ amount: {
+    /** 总金额 */ total: number;
+    /** 货币类型 */ currency?: string;
     /** 用户支付金额 */ payer_total: number;
     /** 用户支付币种 */ payer_currency?: string;
   };
@@ -27648,7 +27709,15 @@ export interface V3PayTransactionsH5PostJson {
       /** 商品单价 */ unit_price: number;
     }>;
   };
-  scene_info: {
+  /** 场景信息 */ scene_info: {
+    /** 用户终端IP */ payer_client_ip?: string;
+    /** 商户端设备号 */ device_id?: string;
+    /** 商户门店信息 */ store_info?: {
+      /** 门店编号 */ id?: string;
+      /** 门店名称 */ name: string;
+      /** 地区编码 */ area_code: string;
+      /** 详细地址 */ address: string;
+    };
     /** H5场景信息 */ h5_info?: {
       /** 场景类型 */ type?: string;
       /** 应用名称 */ app_name?: string;
@@ -27959,6 +28028,8 @@ export interface V3PayTransactionsOutTradeNoByOutTradeNoGetAnswer {
   /** 附加数据 */ attach?: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 用户支付金额 */ amount: {
+    /** 总金额 */ total: number;
+    /** 货币类型 */ currency?: string;
     /** 用户支付金额 */ payer_total: number;
     /** 用户支付币种 */ payer_currency?: string;
   };

@@ -146,7 +146,13 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
       out.enum = [...new Set([...earlier.enum, ...later.enum])];
       if (isAllOf) report.add('allof-enum-union', at);
     }
-    if (earlier.properties || later.properties) out.properties = { ...earlier.properties, ...later.properties };
+    if (earlier.properties || later.properties) {
+      // A property both sides define is merged too: allOf extends nested objects, it does not replace them.
+      out.properties = { ...earlier.properties };
+      for (const [name, schema] of Object.entries(later.properties ?? {})) {
+        out.properties[name] = earlier.properties?.[name] ? merge(earlier.properties[name], schema, `${at}.${name}`, isAllOf) : schema;
+      }
+    }
     if (earlier.required || later.required) out.required = [...new Set([...(earlier.required ?? []), ...(later.required ?? [])])];
     return out;
   };
