@@ -18,6 +18,7 @@ export type { ParsedBill } from './files/bill.js';
 export type { Upload, UploadData } from './files/upload.js';
 export type { Download, DownloadAnswer, DownloadOptions } from './files/download.js';
 export { Notifications } from './notification.js';
+export type { KnownEvents, WechatpayEvent } from './events.js';
 export type { NotificationEvent, NotificationOptions, NotificationReply, NotificationErrorCode, CallbackRequest, CallbackResponse, CallbackHandlerOptions } from './notification.js';
 export { downloadCertificates } from './certificates.js';
 export type { PlatformCertificate, CertificateDownloadOptions } from './certificates.js';

@@ -41,6 +41,8 @@ export interface FactOperation {
 export interface Facts {
   source: { repository: string; license: string; commit: string };
   counts: Record<string, number>;
+  /** The callback event types (`event_type`) of v3/webhooks. */
+  events: string[];
   operations: FactOperation[];
 }
 export const TREES: readonly string[];

@@ -181,12 +181,15 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
   const swagger = load(join(docs, 'swagger.yaml'));
   const indexed = new Set(Object.values(swagger.paths ?? {}).map((entry) => resolve(docs, entry.$ref)));
   const operations = [];
+  const events = [];
   for (const tree of TREES) {
     for (const file of yamlFiles(join(docs, tree))) {
       const template = where(file).replace(/\{empty\}\.yaml$/, '').replace(/\.yaml$/, '');
       if (!indexed.has(file)) report.add('not-in-swagger-index', template);
       if (template === 'v3/webhooks') {
-        report.add('not-an-endpoint', template, 'the callback envelope WeChat Pay POSTs to merchants');
+        report.add('not-an-endpoint', template, 'the callback envelope WeChat Pay POSTs to merchants; its event_type enum is kept as `events`');
+        const eventType = load(file).WechatpayNotificationEventType;
+        if (Array.isArray(eventType?.enum)) events.push(...eventType.enum.map(String));
         continue;
       }
       if (template.endsWith('/')) report.add('trailing-slash-kept', template);
@@ -203,7 +206,7 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
   operations.sort((a, b) => (a.template === b.template ? METHODS.indexOf(a.method) - METHODS.indexOf(b.method) : a.template < b.template ? -1 : 1));
   const counts = Object.fromEntries(TREES.map((tree) => [tree, operations.filter((op) => op.tree === tree).length]));
   return {
-    facts: { source: { repository: 'TheNorthMemory/wechatpay-openapi', license: 'MIT', commit }, counts, operations },
+    facts: { source: { repository: 'TheNorthMemory/wechatpay-openapi', license: 'MIT', commit }, counts, events: [...new Set(events)].sort(), operations },
     report: report.toJSON(),
   };
 }

@@ -371,6 +371,12 @@ export function schemaOf(template: string, method: string): RuntimeOperation | u
   return schemas()[template]?.[method.toLowerCase()];
 }
 `;
+  out['events.ts'] = `${BANNER}
+
+/** Every callback \`event_type\` the facts list (v3/webhooks). */
+export type EventType =
+${(facts.events ?? []).map((name) => `  | ${quote(name)}`).join('\n')};
+`;
   out['source.ts'] = `${BANNER}
 
 /** Where the facts came from: TheNorthMemory/wechatpay-openapi (MIT), at this commit. */

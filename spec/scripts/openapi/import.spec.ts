@@ -29,7 +29,8 @@ describe('scripts/openapi: importer', () => {
       'post v3/demo/media/upload',
       'get v3/global/statements',
     ]);
-    expect(report['not-an-endpoint']).to.deep.equal(['v3/webhooks: the callback envelope WeChat Pay POSTs to merchants']);
+    expect(report['not-an-endpoint']).to.deep.equal(['v3/webhooks: the callback envelope WeChat Pay POSTs to merchants; its event_type enum is kept as `events`']);
+    expect(facts.events).to.deep.equal(['REFUND.SUCCESS', 'TRANSACTION.SUCCESS']);
     expect(report['trailing-slash-kept']).to.deep.equal(['v3/demo/applyment/']);
     expect(report['not-in-swagger-index']).to.deep.equal(['v3/global/statements']);
     expect(report['v2-mixed-case-segment']![0]).to.match(/^v2\/secapi\/mch\/addInstitutionsub:/);
