@@ -4,6 +4,7 @@
  */
 import type { CallOptions, RequestOptions } from './decorator.js';
 import type { Endpoints } from './registry.js';
+import type { Upload } from './files/upload.js';
 import type { AnyNode, TypedOptions, WechatpayResponse } from './types.js';
 import type { Prefixes, Templates } from './endpoints/nodes.js';
 
@@ -31,17 +32,10 @@ export type SeedVerb<P extends keyof Endpoints, M extends keyof Endpoints[P]> = 
 /** A JSON body: `json`, or the same bytes as a raw `body` (sent and signed as given). */
 export type JsonOrBody<J> = { json: J; body?: never } | { body: string | Buffer; json?: never };
 
-/**
- * A file for a multipart upload. The client signs `meta` = `{ filename, sha256 }` (plus the
- * endpoint's own `meta` fields), as wechatpay-php does; `data` is read once, up to the limit.
- */
-export interface UploadFile<M extends object = Record<string, unknown>> {
-  filename: string;
-  data: Buffer | Uint8Array | Blob | NodeJS.ReadableStream;
-  /** The endpoint's own meta fields beside `filename` and `sha256`. */
+/** The `upload` option of a multipart endpoint, its `meta` typed from the facts. */
+export interface UploadFile<M extends object = Record<string, unknown>> extends Omit<Upload, 'meta'> {
+  /** The endpoint's own meta fields beside `filename` and `sha256` (the client computes those). */
   meta?: M;
-  /** The file's media type; guessed from `filename` when left out. */
-  contentType?: string;
 }
 
 /** Options of every APIv2 (`v2/…`) call besides its `xml`/`query`. */
