@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import axios, { type CreateAxiosDefaults } from 'axios';
 import { createChain, type Dispatch } from './chain.js';
 import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
+import { checkHosts, routeOf } from './hosts.js';
 import { withDeadline } from './deadline.js';
 import { attempter } from './transport/attempts.js';
 import type { Hooks } from './transport/hooks.js';
@@ -32,6 +33,12 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | '
   certs: Record<string, KeyInput> | KeyRing;
   /** Default `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
+  /**
+   * Where other WeChat Pay hosts are reached, by host name: operations served elsewhere (the
+   * `v3/global/…` family on `apihk.mch.weixin.qq.com`, a few APIv2 ones) go to their own host by
+   * default, or to the URL given here.
+   */
+  hosts?: Record<string, string>;
   /** Extra default headers. */
   headers?: Record<string, string>;
   /** Retries (off by default): `{ attempts, minDelay, maxDelay, methods }`, or `true` for the defaults. */
@@ -117,12 +124,13 @@ export const DEFAULT_TIMEOUT = 10_000;
  */
 function createClient(config: WechatpayConfig): WechatpayClient {
   const { mchid, serial, privateKey, keys, ring } = load(config);
-  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, retry, backupBaseURL, hooks, ...axiosDefaults } = config;
+  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, hosts: hostsInput, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, retry, backupBaseURL, hooks, ...axiosDefaults } = config;
   checkTimeout(timeout, 'ERR_CONFIG', 'config.timeout');
   checkBaseURL(baseURL, 'config.baseURL');
   if (backupBaseURL !== undefined) checkBaseURL(backupBaseURL, 'config.backupBaseURL');
   if (hooks !== undefined && (hooks === null || typeof hooks !== 'object')) throw new ArgumentError('ERR_CONFIG', 'config.hooks must be an object { request, response, error }');
   checkHeaders(headers, 'ERR_CONFIG', 'config.headers');
+  const hosts = checkHosts(hostsInput);
   const instance = axios.create({
     ...axiosDefaults,
     baseURL,
@@ -147,7 +155,11 @@ function createClient(config: WechatpayConfig): WechatpayClient {
   const send = attempter({ instance, timeout, baseURL, backupBaseURL, retry: retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry'), hooks });
   const dispatch: Dispatch = (method, template, options) => {
     try {
-      return send(decorate(method, template, options));
+      const route = routeOf(template, hosts);
+      const request = decorate(method, route.template, options);
+      // Another host's operation goes there (and never fails over), unless the call names its own baseURL.
+      if (route.baseURL !== undefined && !(options && 'baseURL' in options)) request.baseURL = route.baseURL;
+      return send(request);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -9,6 +9,7 @@ import { Rsa, type RsaKeyLike } from './crypto/rsa.js';
 import { ArgumentError, VerificationError, WechatpayError } from './errors.js';
 import { KeyRing } from './keyring.js';
 import { headerOf, verifySigned, type HeaderSource } from './verifier.js';
+import type { NotificationEvent, WechatpayEvent } from './events.js';
 
 /** The one algorithm WeChat Pay encrypts callbacks and certificates with. */
 const ALGORITHM = 'AEAD_AES_256_GCM';
@@ -21,19 +22,7 @@ const ALGORITHM = 'AEAD_AES_256_GCM';
  */
 export type NotificationErrorCode = 'ERR_NOTIFICATION' | 'ERR_ALGORITHM' | 'ERR_DECRYPT';
 
-/** A verified, decrypted callback: WeChat Pay's envelope with `resource` replaced by its parsed plaintext. */
-export interface NotificationEvent<T = any> {
-  id: string;
-  /** RFC 3339, e.g. `2024-05-20T10:00:00+08:00`. */
-  create_time: string;
-  /** E.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`. */
-  event_type: string;
-  /** `encrypt-resource`. */
-  resource_type: string;
-  summary: string;
-  /** The decrypted resource, parsed as JSON (the text itself, should it not be JSON). */
-  resource: T;
-}
+export type { NotificationEvent } from './events.js';
 
 /** Options of {@link Notifications}. */
 export interface NotificationOptions {
@@ -162,16 +151,19 @@ export class Notifications {
    * @throws WechatpayError `ERR_NOTIFICATION`, `ERR_ALGORITHM` or `ERR_DECRYPT` (see {@link NotificationErrorCode}).
    * @throws ArgumentError `ERR_ARGUMENT` when `body` is not a string or Buffer.
    */
-  async verify<T = any>(body: string | Buffer, headers: HeaderSource): Promise<NotificationEvent<T>> {
+  async verify(body: string | Buffer, headers: HeaderSource): Promise<WechatpayEvent>;
+  /** As {@link Notifications.verify}, with the resource's type named by the caller. */
+  async verify<T>(body: string | Buffer, headers: HeaderSource): Promise<NotificationEvent<T>>;
+  async verify(body: string | Buffer, headers: HeaderSource): Promise<NotificationEvent<unknown>> {
     const bytes = bytesOf(body);
     if (headers === null || typeof headers !== 'object') throw new ArgumentError('ERR_ARGUMENT', 'callback: headers must be an object or a Headers');
     const context = { requestId: headerOf(headers, 'Request-ID') };
     const check = () => verifySigned(headers, bytes, this.#keys, context);
     await (this.#ring ? this.#ring.verifying(check) : check());
-    return this.#decrypted<T>(bytes);
+    return this.#decrypted(bytes);
   }
 
-  #decrypted<T>(bytes: Buffer): NotificationEvent<T> {
+  #decrypted(bytes: Buffer): NotificationEvent<unknown> {
     let envelope: unknown;
     try {
       envelope = JSON.parse(bytes.toString('utf8'));
@@ -197,7 +189,7 @@ export class Notifications {
       event_type: field('event_type'),
       resource_type: field('resource_type'),
       summary: field('summary'),
-      resource: resource as T,
+      resource,
     };
   }
 
@@ -207,16 +199,19 @@ export class Notifications {
    * replies `{"code":"FAIL"}` with 401 (verification), 400 (malformed, undecryptable) or 500
    * (`onEvent` threw, or the body was pre-parsed), so that WeChat Pay retries.
    */
-  handler<T = any>(onEvent: (event: NotificationEvent<T>) => unknown, options: CallbackHandlerOptions = {}) {
+  handler(onEvent: (event: WechatpayEvent) => unknown, options?: CallbackHandlerOptions): (req: CallbackRequest, res: CallbackResponse) => Promise<void>;
+  /** As {@link Notifications.handler}, with the resource's type named by the caller. */
+  handler<T>(onEvent: (event: NotificationEvent<T>) => unknown, options?: CallbackHandlerOptions): (req: CallbackRequest, res: CallbackResponse) => Promise<void>;
+  handler(onEvent: (event: WechatpayEvent) => unknown, options: CallbackHandlerOptions = {}) {
     return async (req: CallbackRequest, res: CallbackResponse): Promise<void> => {
       const fail = (error: unknown, reply: NotificationReply) => {
         options.onError?.(error);
         Notifications.send(res, reply);
       };
-      let event: NotificationEvent<T>;
+      let event: WechatpayEvent;
       try {
         const raw = req.body !== undefined ? req.body : req.readableEnded ? undefined : await readAll(req);
-        event = await this.verify<T>(raw as string | Buffer, req.headers);
+        event = await this.verify(raw as string | Buffer, req.headers);
       } catch (error) {
         const code = error instanceof WechatpayError ? error.code : 'ERR_CALLBACK';
         const status = error instanceof VerificationError ? 401 : error instanceof ArgumentError ? 500 : 400;

@@ -1,69 +1,46 @@
 /**
- * Chain types, derived from the one registry ({@link Endpoints}): template-literal types turn
- * `user-authorizations` into `userAuthorizations` and `{openid}` into `_openid_`, so the
- * chained, `chain('…')` and bracket styles share each endpoint's request and answer types.
+ * The client's types. Every operation of the facts is typed by the generated registry
+ * (lib/endpoints/, one small interface per path prefix), which the chained, `chain('…')` and
+ * bracket styles share; the two seed endpoints keep their hand-written types (lib/registry.ts).
  */
 import type { AxiosResponse } from 'axios';
 import type { CallOptions, RequestOptions } from './decorator.js';
 import type { Verb } from './chain.js';
-import type { Endpoints, Operation } from './registry.js';
+import type { Operation } from './registry.js';
+import type { Root, Templates } from './endpoints/nodes.js';
+import type { Call, Nd, NodeAt, UntypedVerb, Verbs } from './operation.js';
 import type { Download } from './files/download.js';
 
 /** A verified answer: axios's response with `data` parsed. */
 export type WechatpayResponse<T = any> = AxiosResponse<T>;
 
-type Template = keyof Endpoints & string;
-
-type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
-/** The chained property name of a path segment: `{openid}` → `_openid_`, `user-authorizations` → `userAuthorizations`. */
-export type PropertyOf<S extends string> = S extends `{${infer Name}}` ? `_${Name}_` : Camel<S>;
-
-type Join<P extends string, S extends string> = P extends '' ? S : `${P}/${S}`;
-type Below<P extends string, K extends string> = P extends '' ? K : K extends `${P}/${infer Rest}` ? Rest : never;
-type First<R extends string> = R extends `${infer Segment}/${string}` ? Segment : R;
-type Trim<P extends string> = P extends `/${infer Rest}` ? Trim<Rest> : P extends `${infer Rest}/` ? Trim<Rest> : P;
-
-/** The options of a typed call: its path variables, `query`, `json` (or the same as raw `body`), and the common options. */
+/** The options of a seed endpoint's call: its path variables, `query`, `json` (or the same as raw `body`), and the common options. */
 export type TypedOptions<O extends Operation> = (O extends { path: infer P } ? P : unknown) &
   (O extends { query: infer Q } ? { query: Q } : unknown) &
   (O extends { json: infer J } ? { json: J; body?: never } | { body: string | Buffer; json?: never } : unknown) &
   CallOptions;
 
-/** A typed verb: options and answer from the registry. */
-export type TypedVerb<O extends Operation> = (options: TypedOptions<O>) => Promise<WechatpayResponse<O['response']>>;
-/** An untyped verb: any options, answer typed by the caller if they wish. */
-export type UntypedVerb = <T = any>(options?: RequestOptions) => Promise<WechatpayResponse<T>>;
-
-type VerbOf<P extends string, M extends Verb> = P extends Template
-  ? M extends keyof Endpoints[P]
-    ? Endpoints[P][M] extends Operation ? TypedVerb<Endpoints[P][M]> : UntypedVerb
-    : UntypedVerb
-  : UntypedVerb;
-
-/** The verbs of the node at template `P`, with their `…Async` twins. */
-export type Verbs<P extends string> = { [M in Verb]: VerbOf<P, M> } & { [M in Verb as `${M}Async`]: VerbOf<P, M> };
-
-/** What every node has besides its verbs and children. */
-export interface NodeBase<Chained> {
-  /** Appends a path as written (no case folding; outer slashes tolerated). */
-  chain: Chained;
-  /** The node's URI template. */
-  toString(): string;
-  /** The node's URI template. */
-  toJSON(): string;
-}
-
 /** A node off the registry: every property is a further segment, every verb untyped. */
-export type AnyNode = Verbs<string> & NodeBase<(path: string) => AnyNode> & { [segment: string]: AnyNode };
+export type AnyNode = Verbs<UntypedVerb> & {
+  chain: (path: string) => AnyNode;
+  toString(): string;
+  toJSON(): string;
+} & { [segment: string]: AnyNode };
 
-type TypedChain<P extends string> = <S extends string>(path: S) => string extends S ? AnyNode : ChainNode<Join<P, Trim<S>>>;
+/** The node at template (or path prefix) `P`: typed where the registry knows it, untyped otherwise. */
+export type ChainNode<P extends string> = NodeAt<P>;
 
-/** The chain node at template `P`: typed children and verbs where the registry knows them. */
-export type ChainNode<P extends string> = { [S in First<Below<P, Template>> as PropertyOf<S>]: ChainNode<Join<P, S>> } & Verbs<P> &
-  NodeBase<TypedChain<P>> & { [segment: string]: AnyNode };
+/** Every template the registry types, as the facts write it (`v3/…`, `hk/v3/…`, `global/v3/…`, `v2/…`). */
+export type Template = keyof Templates;
+
+/** The options of `Verb` on template `T` (what a wrapper of that call takes). */
+export type RequestOf<T extends Template, V extends Verb> = Templates[T][V] extends Call<infer O, any> ? O : RequestOptions;
+
+/** The answer (`data`) of `Verb` on template `T`. */
+export type ResponseOf<T extends Template, V extends Verb> = Templates[T][V] extends Call<any, infer A> ? A : unknown;
 
 /** A client: the root node, where the registry's templates also work as bracket keys. */
-export type WechatpayClient = ChainNode<''> & { [K in Template]: ChainNode<K> } & {
+export type WechatpayClient = Nd<Root> & {
   /**
    * Encrypts a sensitive field (RSA-OAEP, SHA-1) under the client's preferred WeChat Pay key, the
    * one every request names in `Wechatpay-Serial`. Root only: `wxpay.v3.encrypt` is a path segment.

@@ -10,6 +10,7 @@ import { DEFAULT_SEED, stateFrom, type Capability, type SandboxSeed, type Sandbo
 import { Faults } from './faults.js';
 import { createGateway, type GatewayFetch } from './gateway.js';
 import { Formatter } from '../crypto/formatter.js';
+import { HOST_NAMES } from '../hosts.js';
 import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers, type SandboxHandler } from './handlers.js';
@@ -65,6 +66,8 @@ export interface SandboxClientConfig {
   privateKey: KeyObject;
   certs: Record<string, KeyObject>;
   baseURL: string;
+  /** Every other WeChat Pay host, mapped to `baseURL`. */
+  hosts: Record<string, string>;
 }
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
@@ -176,15 +179,20 @@ export class Sandbox {
     return notificationOf(event, { id: this.#platformId, privateKey: this.#keys.platform }, this.#apiv3Key, options);
   }
 
-  /** A configuration for `Builder.factory`, pointing at `baseURL` (default {@link Sandbox.baseURL}); `more` is merged in. */
+  /**
+   * A configuration for `Builder.factory`, pointing at `baseURL` (default {@link Sandbox.baseURL}),
+   * with every other WeChat Pay host (`hosts`) pointed there too; `more` is merged in.
+   */
   clientConfig<T extends object = object>(more?: T & { baseURL?: string }): SandboxClientConfig & T {
+    const baseURL = more?.baseURL ?? this.baseURL;
     return {
       mchid: this.mchid,
       serial: this.#serial,
       privateKey: this.#keys.merchant,
       certs: { [this.#platformId]: createPublicKey(this.#keys.platform) },
       ...more,
-      baseURL: more?.baseURL ?? this.baseURL,
+      baseURL,
+      hosts: Object.fromEntries(HOST_NAMES.map((host) => [host, baseURL])),
     } as SandboxClientConfig & T;
   }
 

@@ -32,7 +32,7 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
   after(() => server.close());
 
   it('goes from the bill answer to verified bytes, plain or gzipped on the wire', async () => {
-    for (const tar_type of [undefined, 'GZIP']) {
+    for (const tar_type of [undefined, 'GZIP'] as const) {
       const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: '2026-11-22', ...(tar_type ? { tar_type } : {}) } });
       const bytes = await wxpay.download(bill);
       expect(bytes.equals(BILL)).to.equal(true);

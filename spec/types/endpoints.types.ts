@@ -59,11 +59,11 @@ export async function permissionTokens(): Promise<void> {
 }
 
 export async function untyped(): Promise<void> {
-  // Any other path works, untyped, in every style.
-  const res = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'x', query: { mchid: '1' } });
+  // Any path outside the registry works, untyped, in every style.
+  const res = await wxpay.v3.pay.transactions.notYetDocumented._out_trade_no_.get({ out_trade_no: 'x', query: { mchid: '1' } });
   const anything: unknown = res.data.whatever;
-  await wxpay.chain('v3/certificates').get();
-  await wxpay['v3/refund/domestic/refunds'].post({ json: { out_refund_no: '1' } });
+  await wxpay.chain('v3/not-yet-documented').get();
+  await wxpay['v3/refund/domestic/not-yet-documented'].post({ json: { out_refund_no: '1' } });
   await wxpay.v3.businesscircle.userAuthorizations._openid_.chain('more').delete();
   const typedAnswer = await wxpay.v3.certificates.get<{ data: { serial_no: string }[] }>();
   const serials: string[] = typedAnswer.data.data.map((item) => item.serial_no);

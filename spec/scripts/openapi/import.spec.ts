@@ -1,0 +1,98 @@
+/**
+ * The OpenAPI importer on a small hand-made checkout (spec/scripts/openapi/fixture/docs): $ref in
+ * all three spellings, allOf merged (an enum extended into a union), arrays, path variables that
+ * disagree with the declared ones, multipart, XML, hosts, and the oddities it must report.
+ */
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { importDocs, labelOf } from '../../../scripts/openapi/facts.mjs';
+
+const docs = fileURLToPath(new URL('./fixture/docs', import.meta.url));
+const overlay = { 'v3/demo/applyment/': { post: { 'json.business_code': { enum: ['A', 'B'] } } } };
+const { facts, report } = importDocs(docs, { commit: 'f'.repeat(40), overlay });
+// Facts are loosely typed JSON; the assertions below check their exact shape.
+const op = (template: string, method = 'post'): any => facts.operations.find((candidate) => candidate.template === template && candidate.method === method)!;
+
+describe('scripts/openapi: importer', () => {
+  it('records the source, its commit, and counts per tree', () => {
+    expect(facts.source).to.deep.equal({ repository: 'TheNorthMemory/wechatpay-openapi', license: 'MIT', commit: 'f'.repeat(40) });
+    expect(facts.counts).to.deep.equal({ v3: 4, hk: 1, global: 1, v2: 1 });
+  });
+
+  it('keys operations as the files are named, sorted, without v3/webhooks', () => {
+    expect(facts.operations.map((candidate) => `${candidate.method} ${candidate.template}`)).to.deep.equal([
+      'get global/v3/customs/orders',
+      'get hk/v3/refunds',
+      'post v2/secapi/mch/addInstitutionsub',
+      'post v3/demo/applyment/',
+      'post v3/demo/items/{item_id}',
+      'post v3/demo/media/upload',
+      'get v3/global/statements',
+    ]);
+    expect(report['not-an-endpoint']).to.deep.equal(['v3/webhooks: the callback envelope WeChat Pay POSTs to merchants; its event_type enum is kept as `events`']);
+    expect(facts.events).to.deep.equal(['REFUND.SUCCESS', 'TRANSACTION.SUCCESS']);
+    expect(report['trailing-slash-kept']).to.deep.equal(['v3/demo/applyment/']);
+    expect(report['not-in-swagger-index']).to.deep.equal(['v3/global/statements']);
+    expect(report['v2-mixed-case-segment']![0]).to.match(/^v2\/secapi\/mch\/addInstitutionsub:/);
+  });
+
+  it('resolves $refs (file#/Name, file#Name), merges allOf and extends an enum into a union', () => {
+    const body = op('v3/demo/items/{item_id}').body;
+    expect(Object.keys(body.properties)).to.deep.equal(['name', 'amount', 'tags', 'state']);
+    expect(body.required).to.deep.equal(['name', 'amount', 'tags']);
+    expect(body.properties.state).to.deep.equal({ type: 'string', label: '状态', enum: ['OPEN', 'CLOSED', 'PENDING'] });
+    expect(body.properties.amount).to.deep.equal({
+      type: 'object',
+      properties: { total: { type: 'integer', label: '总金额' }, currency: { type: 'string' } },
+      required: ['total', 'currency'],
+    });
+    expect(report['allof-enum-union']).to.deep.equal(['POST v3/demo/items/{item_id} body.state']);
+  });
+
+  it('keeps arrays with their limits, `require:` read as `required:`, formats and lengths', () => {
+    const { body } = op('v3/demo/items/{item_id}');
+    expect(body.properties.tags).to.deep.equal({ type: 'array', maxItems: 3, items: { type: 'object', properties: { tag: { type: 'string', pattern: '^[a-z]+$' } }, required: ['tag'] } });
+    expect(body.properties.name).to.deep.equal({ type: 'string', label: '收款用户姓名', format: 'base64', maxLength: 1024 });
+    expect(op('hk/v3/refunds', 'get').query).to.deep.equal({ type: 'object', properties: { mchid: { type: 'string' } }, required: ['mchid'] });
+    expect(report['require-means-required']).to.include.members(['GET hk/v3/refunds: mchid', 'POST v3/demo/items/{item_id} body.tags[]']);
+  });
+
+  it('drops required names with no property, and says which', () => {
+    expect(report['required-without-property-dropped']).to.deep.equal(['POST v3/demo/items/{item_id} body.amount: ghost']);
+  });
+
+  it('lets the template\'s {vars} win over declared path parameters', () => {
+    const item = op('v3/demo/items/{item_id}');
+    expect(item.path).to.deep.equal({ type: 'object', properties: { item_id: { type: 'string' } }, required: ['item_id'] });
+    expect(report['path-params-disagree']).to.deep.equal(['POST v3/demo/items/{item_id}: template {item_id} vs declared item_id, stale_id']);
+    expect(item.headers).to.deep.equal({ type: 'object', properties: { 'Idempotency-Key': { type: 'string' } }, required: ['Idempotency-Key'] });
+  });
+
+  it('tells multipart uploads, XML, file answers and other hosts apart', () => {
+    const upload = op('v3/demo/media/upload');
+    expect(upload.request).to.equal('multipart');
+    expect(upload.upload.meta.required).to.deep.equal(['filename', 'sha256', 'batch_no']);
+    const v2 = op('v2/secapi/mch/addInstitutionsub');
+    expect([v2.request, v2.answer, v2.host, v2.certificate]).to.deep.equal(['xml', 'xml', 'https://fraud.mch.weixin.qq.com/', true]);
+    const statements = op('v3/global/statements', 'get');
+    expect([statements.answer, statements.host]).to.deep.equal(['file', 'https://apihk.mch.weixin.qq.com/']);
+    expect(op('global/v3/customs/orders', 'get')).to.include({ answer: 'none', status: 204 });
+    expect(op('global/v3/customs/orders', 'get').query.properties.order_no).to.deep.equal({ type: 'integer' });
+  });
+
+  it('carries no prose: summaries, descriptions and examples stay behind, long labels too', () => {
+    const text = JSON.stringify(facts);
+    for (const prose of ['摘要', '描述', 'ignored', '这是一段很长的描述']) expect(text).to.not.include(prose);
+    expect(op('v3/demo/items/{item_id}').response.properties.item_id).to.deep.equal({ type: 'string' });
+    expect(report['type-fixed']).to.deep.equal(['POST v3/demo/items/{item_id} response.item_id: "string " → string']);
+    expect(labelOf('商户号')).to.equal('商户号');
+    expect(labelOf('商户号，必填')).to.equal(undefined);
+    expect(labelOf('一二三四五六七八九十一二三四五六七八九十一二三四五')).to.equal(undefined);
+  });
+
+  it('lets the overlay win over the YAML, and refuses an overlay field that does not exist', () => {
+    expect(op('v3/demo/applyment/').body.properties.business_code).to.deep.equal({ type: 'string', enum: ['A', 'B'] });
+    expect(report['overlay-wins']).to.deep.equal(['POST v3/demo/applyment/: json.business_code']);
+    expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment/': { post: { 'json.nope': { enum: ['A'] } } } } })).to.throw(/has no field json\.nope/);
+  });
+});
