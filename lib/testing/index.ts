@@ -16,6 +16,10 @@ import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
+import {
+  CallbackSender, confirmTransfer, controlRoute, flowsRoute, FlowState, pay, settleRefund,
+  type CallbackRecord, type ConfirmTransferOptions, type PayOptions, type PayResult, type RefundOptions,
+} from './flows/index.js';
 
 export { DEFAULT_SEED } from './endpoints.js';
 export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard } from './endpoints.js';
@@ -24,6 +28,10 @@ export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
 export type { ListeningSandbox } from './server.js';
 export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
+export { DEFAULT_CALLBACK_RETRY_DELAYS, SandboxStateError } from './flows/index.js';
+export type {
+  CallbackRecord, CallbackTry, ConfirmTransferOptions, FlowState, PayOptions, PayResult, RefundOptions, RefundStatus, TradeState, TransferState,
+} from './flows/index.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
 export interface SandboxKeys {
@@ -57,6 +65,13 @@ export interface SandboxOptions {
   delayMs?: number;
   /** The APIv3 key (32 ASCII characters) that `/v3/certificates` and callbacks are encrypted with; default a random one. */
   apiv3Key?: string;
+  /**
+   * Waits between a callback's tries after a non-2xx reply, in ms: WeChat Pay's schedule
+   * compressed; default {@link DEFAULT_CALLBACK_RETRY_DELAYS} (1 s, 2 s, 4 s … 128 s).
+   */
+  callbackRetryDelays?: readonly number[];
+  /** How long refunds and profit-sharing orders stay `PROCESSING`, in ms; default 1000; `null`: until `sandbox.refund`. */
+  refundDelay?: number | null;
 }
 
 /** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
@@ -111,6 +126,7 @@ export class Sandbox {
   readonly #platformId: string;
   readonly #certificate: string | undefined;
   readonly #apiv3Key: string;
+  readonly #flows: FlowState;
   #handlers: RequestHandler[] | undefined;
 
   constructor(options: SandboxOptions = {}) {
@@ -140,14 +156,55 @@ export class Sandbox {
     const capabilities = { businesscircle: true, membercard: true, ...options.capabilities };
     this.faults = new Faults(options.delayMs);
     this.state = stateFrom(options.seed ?? DEFAULT_SEED, this.mchid);
+    const platform = { id: this.#platformId, privateKey: this.#keys.platform };
+    const refundDelay = options.refundDelay === undefined ? 1000 : options.refundDelay;
+    if (refundDelay !== null && !(Number.isFinite(refundDelay) && refundDelay >= 0)) throw new TypeError('refundDelay must be a non-negative number of ms, or null');
+    const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
+    this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform);
     this.fetch = createGateway({
       merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
       platform: { id: this.#platformId, privateKey: this.#keys.platform },
       capabilities: new Set((Object.keys(capabilities) as Capability[]).filter((name) => capabilities[name])),
       state: this.state,
       faults: this.faults,
-      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key)],
+      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), flowsRoute(this.#flows)],
+      control: controlRoute(this.#flows),
     });
+  }
+
+  /**
+   * Settles an unpaid order as its payer would (`trade_state` default `SUCCESS`). A payment
+   * POSTs TRANSACTION.SUCCESS to the order's `notify_url`; the promise resolves once that
+   * callback's first try is over, with the order as the query now answers it.
+   * @throws SandboxStateError for an unknown order, or one already paid or closed.
+   */
+  pay(out_trade_no: string, options?: PayOptions): Promise<PayResult> {
+    return pay(this.#flows, out_trade_no, options);
+  }
+
+  /** Concludes a `PROCESSING` refund now (`status` default `SUCCESS`, or `ABNORMAL`, `CLOSED`), with its REFUND.* callback. */
+  refund(out_refund_no: string, options?: RefundOptions): Promise<{ refund: object; callback?: CallbackRecord }> {
+    return settleRefund(this.#flows, out_refund_no, options);
+  }
+
+  /** Concludes a transfer waiting for its user (`state` default `SUCCESS`, or `FAIL`), with MCHTRANSFER.BILL.FINISHED. */
+  confirmTransfer(out_bill_no: string, options?: ConfirmTransferOptions): Promise<{ transfer: object; callback?: CallbackRecord }> {
+    return confirmTransfer(this.#flows, out_bill_no, options);
+  }
+
+  /** Every callback sent or refused so far, in order, with its tries. */
+  get callbacks(): readonly CallbackRecord[] {
+    return this.#flows.callbacks.records;
+  }
+
+  /** The books of the stateful flows: orders, refunds, transfers, profit sharing, the fund flow and `balance` (fen). */
+  get books(): FlowState {
+    return this.#flows;
+  }
+
+  /** Cancels pending refund completions and callback retries (servers from {@link Sandbox.listen} close on their own). */
+  close(): void {
+    this.#flows.close();
   }
 
   /** The keys in use, to share with another sandbox. */
