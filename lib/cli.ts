@@ -11,6 +11,7 @@ import { CONFIG_FLAGS, loadConfig } from './cli/config.js';
 import { downloadCertificates } from './certificates.js';
 import { Rsa } from './crypto/rsa.js';
 import { WechatpayError } from './errors.js';
+import { sandboxCommand, SandboxUsageError, SANDBOX_USAGE } from './cli/sandbox.js';
 
 /** What `wxpay` prints for `--help` and after a bad argument. */
 export const USAGE = `Usage: wxpay crt -m MCHID -s SERIAL -f KEYFILE -k APIV3KEY -o DIR [--base-url URL]
@@ -34,6 +35,8 @@ Config: -c, --config FILE (JSON as for Builder.factory, key fields as file paths
 -m MCHID -s SERIAL -f KEYFILE --certs '{"<key id>":"<file>"}' [--base-url URL], or the
 environment (WXPAY_MCHID, WXPAY_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_CERTS, WXPAY_BASE_URL).
 Flags win over the file, the file over the environment.
+
+Usage: wxpay sandbox [--port N] [--mode pubkey|certificate] [--dir D]   (see wxpay sandbox --help)
 `;
 
 /** Where {@link main} writes; defaults to the process's streams. */
@@ -90,7 +93,17 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
  * Runs `wxpay` with `argv` (without `node` and the script) and resolves to the exit code.
  * Never throws; never prints the APIv3 key or the private key.
  */
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO, stop?: AbortSignal): Promise<number> {
+  if (argv[0] === 'sandbox') {
+    return sandboxCommand(argv.slice(1), { ...io, ...(stop ? { stop } : {}) }).catch((error: unknown) => {
+      if (error instanceof SandboxUsageError) {
+        io.stderr(`wxpay sandbox: ${error.message}\n\n${SANDBOX_USAGE}`);
+        return EXIT.USAGE;
+      }
+      io.stderr(`wxpay sandbox: ${(error as { code?: string }).code ?? 'ERR_UNEXPECTED'}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.FAILURE;
+    });
+  }
   try {
     if (argv[0] === 'bill') return await bill(argv.slice(1), io);
     const { values, positionals } = parse(argv, CRT_OPTIONS);

@@ -71,6 +71,8 @@ function refundRow(refund: Refund): Record<string, string> {
     退款成功时间: refund.success_time ? billTime(refund.success_time) : '',
     微信退款单号: refund.refund_id, 商户退款单号: refund.out_refund_no, 退款金额: yuan(refund.refund),
     退款类型: 'ORIGINAL', 退款状态: refund.status, 手续费: `-${fee(refund.refund)}`, 申请退款金额: yuan(refund.refund),
+    // The order's amount was counted on its payment row; the summary must not count it twice.
+    订单金额: '0.00',
   };
 }
 
