@@ -107,9 +107,10 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     const url = new URL(request.url);
     const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
     const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+    const body = Buffer.from(await request.arrayBuffer());
     // Control routes come before faults and the signature check: they are the test's hands, not WeChat Pay.
     if (loopback && config.control && path?.startsWith('sandbox/')) {
-      const answer = await config.control(request.method, path.slice('sandbox/'.length), Buffer.from(await request.arrayBuffer()));
+      const answer = await config.control(request.method, path.slice('sandbox/'.length), body);
       if (answer) return unsigned(answer);
     }
     const faults = config.faults.draw();
@@ -119,7 +120,6 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     }
     if (faults.has('reset')) return Response.error();
 
-    const body = Buffer.from(await request.arrayBuffer());
     const failure = check.check({
       method: request.method,
       target: target ?? url.pathname + url.search,
