@@ -17,7 +17,7 @@ describe('Sandbox flows: merchant transfer (商家转账)', () => {
     await live.sandbox.pay(out_trade_no);
   });
 
-  const bill = (extra: object = {}) => ({
+  const bill = (extra: object = {}): Record<string, any> => ({
     appid: APPID, out_bill_no: number('TB'), transfer_scene_id: '1000', openid: OPENID, transfer_amount: 500, transfer_remark: 'bonus',
     notify_url: live.endpoint.url, transfer_scene_report_infos: [{ info_type: '活动名称', info_content: 'sandbox' }], ...extra,
   });
