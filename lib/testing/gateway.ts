@@ -22,6 +22,8 @@ export interface GatewayConfig {
   routes?: readonly Route[];
   /** The unsigned control routes under `sandbox/`, served to loopback callers only. */
   control?: ControlRoute;
+  /** Tried last, when neither the routes nor the documented endpoints serve a request (synthetic answers). */
+  fallback?: Route;
 }
 
 /** What else an endpoint may need of a request: its headers, and the base URL it reached (for links such as `download_url`). */
@@ -99,7 +101,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     const { method } = request;
     const routeRequest = { headers: request.headers, base: url.origin + base };
     const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body, routeRequest)).find(Boolean);
-    const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context));
+    const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context) ?? config.fallback?.(method, path, url.searchParams, body, routeRequest));
     return served ?? notFound(method, url.pathname);
   };
 

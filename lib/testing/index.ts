@@ -16,6 +16,8 @@ import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
+import { factsRoutes } from './facts/route.js';
+import type { FactOperation } from './facts/types.js';
 import {
   CallbackSender, confirmTransfer, controlRoute, flowsRoute, FlowState, pay, settleRefund,
   type CallbackRecord, type ConfirmTransferOptions, type PayOptions, type PayResult, type RefundOptions,
@@ -26,6 +28,7 @@ export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard
 export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
+export type { FactOperation, FactSchema } from './facts/types.js';
 export type { ListeningSandbox } from './server.js';
 export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
 export { DEFAULT_CALLBACK_RETRY_DELAYS, SandboxStateError } from './flows/index.js';
@@ -72,6 +75,14 @@ export interface SandboxOptions {
   callbackRetryDelays?: readonly number[];
   /** How long refunds and profit-sharing orders stay `PROCESSING`, in ms; default 1000; `null`: until `sandbox.refund`. */
   refundDelay?: number | null;
+  /**
+   * The facts of the operations to serve (the `operations` of `scripts/openapi/facts.json`):
+   * every JSON request to one of them is checked against its facts first (`400 PARAM_ERROR`
+   * naming the field), and one no flow serves gets a schema-valid answer made up from the facts.
+   */
+  operations?: readonly FactOperation[];
+  /** Makes the made-up answers: the same seed, the same answers; default `sandbox`. */
+  answerSeed?: string;
 }
 
 /** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
@@ -161,14 +172,16 @@ export class Sandbox {
     if (refundDelay !== null && !(Number.isFinite(refundDelay) && refundDelay >= 0)) throw new TypeError('refundDelay must be a non-negative number of ms, or null');
     const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
     this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform);
+    const facts = options.operations ? factsRoutes(options.operations, options.answerSeed ?? 'sandbox') : undefined;
     this.fetch = createGateway({
       merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
       platform: { id: this.#platformId, privateKey: this.#keys.platform },
       capabilities: new Set((Object.keys(capabilities) as Capability[]).filter((name) => capabilities[name])),
       state: this.state,
       faults: this.faults,
-      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), flowsRoute(this.#flows)],
+      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), ...(facts ? [facts.check] : []), flowsRoute(this.#flows)],
       control: controlRoute(this.#flows),
+      ...(facts ? { fallback: facts.answer } : {}),
     });
   }
 

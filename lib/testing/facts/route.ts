@@ -1,0 +1,107 @@
+/**
+ * Every operation of the facts, served: a request is checked against its operation's facts
+ * (path variables, query, headers, JSON body) before any flow sees it, and one that no flow
+ * serves gets a signed, schema-valid, deterministic answer made up from the answer's facts.
+ */
+import type { Answer } from '../endpoints.js';
+import type { Route } from '../gateway.js';
+import { synthesize } from './synthetic.js';
+import type { FactOperation, FactSchema } from './types.js';
+import { check, type Violation } from './validate.js';
+
+interface Compiled {
+  operation: FactOperation;
+  pattern: RegExp;
+  variables: string[];
+}
+
+/** The operations of one method, the most literal templates first so `…/refunds/{no}` never shadows `…/refunds/apply`. */
+function compile(operations: readonly FactOperation[]): Map<string, Compiled[]> {
+  const byMethod = new Map<string, Compiled[]>();
+  for (const operation of operations) {
+    // APIv2 (XML) and uploads (multipart) are not checked here.
+    if (operation.request !== 'json' || operation.template.startsWith('v2/')) continue;
+    const variables: string[] = [];
+    const source = operation.template.split(/(\{[^}]+\})/).map((part) => {
+      const variable = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (variable === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      variables.push(variable);
+      return '([^/]+)';
+    }).join('');
+    const method = operation.method.toUpperCase();
+    const list = byMethod.get(method) ?? [];
+    list.push({ operation, pattern: new RegExp(`^${source}$`), variables });
+    byMethod.set(method, list);
+  }
+  for (const list of byMethod.values()) {
+    list.sort((a, b) => a.variables.length - b.variables.length || b.operation.template.length - a.operation.template.length);
+  }
+  return byMethod;
+}
+
+const paramError = ({ field, location, message }: Violation): Answer => ({ status: 400, body: { code: 'PARAM_ERROR', message, detail: { field, location } } });
+
+/** The two routes: `check` goes before the stateful flows, `answer` after everything else. */
+export function factsRoutes(operations: readonly FactOperation[], seed: string): { check: Route; answer: Route } {
+  const byMethod = compile(operations);
+  const find = (method: string, path: string) => {
+    for (const compiled of byMethod.get(method) ?? []) {
+      const match = compiled.pattern.exec(path);
+      if (match) return { compiled, raw: match.slice(1) };
+    }
+    return undefined;
+  };
+  const variablesOf = (compiled: Compiled, raw: string[]): Record<string, string> | Violation => {
+    const values: Record<string, string> = {};
+    for (const [index, name] of compiled.variables.entries()) {
+      try {
+        values[name] = decodeURIComponent(raw[index]!);
+      } catch {
+        return { field: name, location: 'path', message: `${name} is not a well-encoded path value` };
+      }
+    }
+    return values;
+  };
+
+  const checkRoute: Route = (method, path, query, body, request) => {
+    const found = find(method, path);
+    if (!found) return undefined;
+    const { operation } = found.compiled;
+    const variables = variablesOf(found.compiled, found.raw);
+    if ('location' in variables && typeof variables.location === 'string' && 'message' in variables) return paramError(variables as Violation);
+    const parts: [FactSchema | undefined, unknown, string, boolean][] = [
+      [operation.path, variables, 'path', true],
+      [operation.query, Object.fromEntries(query), 'query', true],
+      [operation.headers, Object.fromEntries(Object.keys(operation.headers?.properties ?? {}).map((name) => [name, request.headers.get(name) ?? undefined])), 'header', true],
+    ];
+    for (const [schema, value, location, fromText] of parts) {
+      const problem = schema && check(schema, value, '', location, fromText);
+      if (problem) return paramError(problem);
+    }
+    if (operation.body) {
+      if (body.length === 0) return operation.bodyRequired ? paramError({ field: 'body', location: 'body', message: 'the body is required' }) : undefined;
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        return paramError({ field: 'body', location: 'body', message: 'the body is not valid JSON' });
+      }
+      const problem = check(operation.body, json, '', 'body');
+      if (problem) return paramError(problem);
+    }
+    return undefined;
+  };
+
+  const answerRoute: Route = (method, path, query) => {
+    const found = find(method, path);
+    if (!found) return undefined;
+    const { operation, variables } = found.compiled;
+    if (operation.answer === 'none') return { status: operation.status };
+    const known = { ...Object.fromEntries(query), ...Object.fromEntries(variables.map((name, index) => [name, decodeURIComponent(found.raw[index]!)])) };
+    const key = `${seed}|${operation.method.toUpperCase()} ${operation.template}`;
+    if (operation.answer === 'file') return { status: operation.status, file: { bytes: Buffer.from(`sandbox file ${key}\n`), contentType: 'application/octet-stream' } };
+    return { status: operation.status, body: synthesize(operation.response ?? { type: 'object' }, key, '', known) as object };
+  };
+
+  return { check: checkRoute, answer: answerRoute };
+}
