@@ -4,14 +4,14 @@
  * prints one JSON line saying where everything is, and serves on 127.0.0.1 until SIGINT or
  * SIGTERM (or `stop` aborts), then stops cleanly.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Sandbox, type SandboxMode } from '../testing/index.js';
+import { Sandbox, type FactOperation, type SandboxMode } from '../testing/index.js';
 
 /** What `wxpay sandbox --help` prints. */
-export const SANDBOX_USAGE = `Usage: wxpay sandbox [--port N] [--mode pubkey|certificate] [--dir D] [--callback-retry-ms MS,MS,…] [--refund-delay-ms MS]
+export const SANDBOX_USAGE = `Usage: wxpay sandbox [--port N] [--mode pubkey|certificate] [--dir D] [--callback-retry-ms MS,MS,…] [--refund-delay-ms MS] [--facts FILE]
 
 Runs a local WeChat Pay gateway on 127.0.0.1 for any SDK: writes the merchant key, the platform
 key (or certificate) and config.json into D, prints one JSON line
@@ -25,6 +25,8 @@ GET /sandbox/callbacks.
       --dir D                  default: a new directory under the system temp dir
       --callback-retry-ms L    waits between callback tries, default 1000,2000,4000,…,128000
       --refund-delay-ms MS     how long refunds stay PROCESSING, default 1000
+      --facts FILE             a facts file (scripts/openapi/facts.json): check every request
+                               against it and answer every other operation with made-up data
   -h, --help                   this text
 `;
 
@@ -58,6 +60,7 @@ function options(argv: string[]) {
         dir: { type: 'string' },
         'callback-retry-ms': { type: 'string' },
         'refund-delay-ms': { type: 'string' },
+        facts: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -71,7 +74,20 @@ function options(argv: string[]) {
   const retries = parsed['callback-retry-ms'] === undefined ? undefined : numbers(parsed['callback-retry-ms'], '--callback-retry-ms');
   const refundDelay = parsed['refund-delay-ms'] === undefined ? undefined : numbers(parsed['refund-delay-ms'], '--refund-delay-ms');
   if (refundDelay && refundDelay.length !== 1) throw new SandboxUsageError('--refund-delay-ms takes one number');
-  return { help: parsed.help === true, port, mode, dir: parsed.dir, retries, refundDelay: refundDelay?.[0] };
+  return { help: parsed.help === true, port, mode, dir: parsed.dir, retries, refundDelay: refundDelay?.[0], facts: parsed.facts };
+}
+
+/** The `operations` of a facts file. */
+function readFacts(file: string): FactOperation[] {
+  let facts: unknown;
+  try {
+    facts = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SandboxUsageError(`--facts ${file} is not a readable JSON file (${(error as { code?: string }).code ?? 'invalid JSON'})`);
+  }
+  const operations = (facts as { operations?: unknown })?.operations;
+  if (!Array.isArray(operations)) throw new SandboxUsageError(`--facts ${file} has no operations list`);
+  return operations as FactOperation[];
 }
 
 /** Writes the merchant's side of `sandbox` into `dir`; answers the printed JSON's fields. */
@@ -97,12 +113,14 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIO): Prom
     io.stdout(SANDBOX_USAGE);
     return 0;
   }
+  const operations = parsed.facts === undefined ? undefined : readFacts(parsed.facts);
   const dir = parsed.dir === undefined ? mkdtempSync(join(tmpdir(), 'wxpay-sandbox-')) : resolve(parsed.dir);
   mkdirSync(dir, { recursive: true });
   const sandbox = new Sandbox({
     mode: parsed.mode,
     ...(parsed.retries ? { callbackRetryDelays: parsed.retries } : {}),
     ...(parsed.refundDelay === undefined ? {} : { refundDelay: parsed.refundDelay }),
+    ...(operations ? { operations } : {}),
   });
   const server = await sandbox.listen({ port: parsed.port });
   io.stdout(`${JSON.stringify(writeMerchantFiles(sandbox, dir, server.url))}\n`);

@@ -97,6 +97,29 @@ describe('wxpay sandbox (standalone)', function () {
     expect(Rsa.serial(readFileSync(file, 'utf8'))).to.equal(id);
   });
 
+  it('with --facts checks requests against the facts and answers the other operations', async () => {
+    const run = start(['--dir', tempDir(), '--facts', join(ROOT, 'scripts/openapi/facts.json')]);
+    const printed = await run.printed;
+    try {
+      const [[id, file]] = Object.entries(printed.certs) as [[string, string]];
+      const wxpay = Builder.factory({
+        mchid: printed.mchid, serial: printed.serial, baseURL: printed.url,
+        privateKey: Rsa.from(`file://${printed.privateKey}`, Rsa.KEY_TYPE_PRIVATE), certs: { [id]: Rsa.from(`file://${file}`, Rsa.KEY_TYPE_PUBLIC) },
+      });
+      const { status, data } = await wxpay.chain('v3/capital/capitallhh/areas/provinces/{province_code}/cities').get({ province_code: 110000 });
+      expect(status).to.equal(200);
+      expect(data).to.be.an('object');
+      const refused = await wxpay.chain('v3/capital/capitallhh/areas/provinces/{province_code}/cities').get({ province_code: 'x' }).catch((error: { code?: string }) => error);
+      expect(refused).to.include({ code: 'PARAM_ERROR' });
+    } finally {
+      run.stop();
+    }
+    await run.done;
+    let stderr = '';
+    expect(await main(['sandbox', '--facts', join(ROOT, 'package.json')], { stdout: () => undefined, stderr: (text) => { stderr += text; } })).to.equal(2);
+    expect(stderr).to.include('has no operations list');
+  });
+
   it('without --dir writes into a new temp directory', async () => {
     const run = start([]);
     const printed = await run.printed;
