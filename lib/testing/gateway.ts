@@ -72,17 +72,19 @@ export function signed({ status, body }: Answer, platform: GatewayConfig['platfo
   const signature = faults.has('probe-signature')
     ? PROBE_PREFIX + randomBytes(192).toString('base64')
     : Rsa.sign(Formatter.response(timestamp, nonce, bytes), platform.privateKey);
-  const sent = faults.has('tamper-body') ? Buffer.from(JSON.stringify({ ...body, tampered: true })) : bytes;
+  // A 204 cannot carry a body, so there the fault alters what else was signed: the nonce.
+  const tamperNonce = faults.has('tamper-body') && body === undefined;
+  const sent = faults.has('tamper-body') && !tamperNonce ? Buffer.from(JSON.stringify({ ...body, tampered: true })) : bytes;
 
   const headers = new Headers({ 'Request-ID': requestId() });
   if (body !== undefined) headers.set('Content-Type', 'application/json; charset=utf-8');
   if (!faults.has('missing-headers')) {
     headers.set('Wechatpay-Timestamp', String(timestamp));
-    headers.set('Wechatpay-Nonce', nonce);
+    headers.set('Wechatpay-Nonce', tamperNonce ? otherId(nonce) : nonce);
     headers.set('Wechatpay-Signature', signature);
     headers.set('Wechatpay-Serial', faults.has('wrong-serial') ? otherId(platform.id) : platform.id);
   }
-  return new Response(status === 204 && sent.length === 0 ? null : sent, { status, headers });
+  return new Response(sent.length === 0 ? null : sent, { status, headers });
 }
 
 const requestId = () => randomBytes(20).toString('hex').toUpperCase();

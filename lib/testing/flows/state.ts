@@ -74,6 +74,8 @@ export interface Transfer {
   notify_url?: string;
   fingerprint: string;
   state: TransferState;
+  /** What the merchant's app hands to WeChat for the user to confirm. */
+  package_info: string;
   fail_reason?: string;
   created: Date;
   updated: Date;

@@ -87,22 +87,20 @@ function create(state: FlowState, body: Buffer, request: RouteRequest) {
     ...(user_name === undefined ? {} : { user_name }),
     transfer_amount, transfer_remark,
     ...(notify_url === undefined ? {} : { notify_url }),
-    fingerprint: print, state: 'WAIT_USER_CONFIRM', created: now, updated: now,
+    fingerprint: print, state: 'WAIT_USER_CONFIRM', package_info: randomBytes(48).toString('base64'), created: now, updated: now,
   };
   state.transfers.set(out_bill_no, transfer);
   state.book({ business_no: transfer.transfer_bill_no, name: '商家转账', type: '转账', income: false, amount: transfer_amount, remark: transfer_remark, voucher: out_bill_no });
   return { status: 200, body: created(transfer) };
 }
 
-const packages = new WeakMap<Transfer, string>();
 function created(transfer: Transfer): Json {
-  if (!packages.has(transfer)) packages.set(transfer, randomBytes(48).toString('base64'));
   return {
     out_bill_no: transfer.out_bill_no,
     transfer_bill_no: transfer.transfer_bill_no,
     create_time: beijingTime(transfer.created),
     state: transfer.state,
-    ...(transfer.state === 'WAIT_USER_CONFIRM' ? { package_info: packages.get(transfer) } : {}),
+    ...(transfer.state === 'WAIT_USER_CONFIRM' ? { package_info: transfer.package_info } : {}),
   };
 }
 

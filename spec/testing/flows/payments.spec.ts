@@ -2,6 +2,7 @@
 // sandbox.pay to each state, query both ways, close, TRANSACTION.SUCCESS received and verified
 // by a Notifications handler, and each documented error.
 import { expect } from 'chai';
+import { VerificationError } from '../../../lib/index.js';
 import { SandboxStateError } from '../../../lib/testing/index.js';
 import { apiError, APPID, jsapiOrder, liveSandbox, number, OPENID, SUB_MCHID } from './support.js';
 
@@ -85,6 +86,15 @@ describe('Sandbox flows: payment (direct and partner)', () => {
     await apiError(live.wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no: paid, json: { mchid } }), 400, 'ORDERPAID');
     await apiError(prepay('jsapi', jsapiOrder(mchid, paid, live.endpoint.url)), 400, 'ORDERPAID');
     await apiError(live.wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no: 'NOSUCHORDER2', json: { mchid } }), 404, 'ORDER_NOT_EXIST');
+  });
+
+  it('a tamper-body fault on a 204 answer still fails verification (the signed nonce is altered)', async () => {
+    const { mchid } = live.sandbox;
+    const out_trade_no = number('TMP');
+    await prepay('jsapi', jsapiOrder(mchid, out_trade_no, live.endpoint.url));
+    live.sandbox.faults.next('tamper-body');
+    const error = await live.wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no, json: { mchid } }).catch((caught: unknown) => caught);
+    expect(error).to.be.instanceOf(VerificationError).and.to.include({ code: 'ERR_RESPONSE_SIGNATURE' });
   });
 
   it('moves orders to NOTPAY, USERPAYING, PAYERROR and CLOSED without a callback; unknown states and orders are refused', async () => {
