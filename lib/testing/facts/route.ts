@@ -15,9 +15,18 @@ interface Compiled {
   variables: string[];
 }
 
-/** The operations of one method, the most literal templates first so `…/refunds/{no}` never shadows `…/refunds/apply`. */
+/**
+ * A request's bucket: method, segment count and the first three segments, which are literal in
+ * every template of the facts; this keeps a lookup to a handful of patterns.
+ */
+const bucketOf = (method: string, path: string) => {
+  const segments = path.split('/');
+  return `${method} ${segments.length} ${segments.slice(0, 3).join('/')}`;
+};
+
+/** The operations by bucket, the most literal templates first so `…/refunds/{no}` never shadows `…/refunds/apply`. */
 function compile(operations: readonly FactOperation[]): Map<string, Compiled[]> {
-  const byMethod = new Map<string, Compiled[]>();
+  const byBucket = new Map<string, Compiled[]>();
   for (const operation of operations) {
     // APIv2 (XML) and uploads (multipart) are not checked here.
     if (operation.request !== 'json' || operation.template.startsWith('v2/')) continue;
@@ -28,26 +37,30 @@ function compile(operations: readonly FactOperation[]): Map<string, Compiled[]> 
       variables.push(variable);
       return '([^/]+)';
     }).join('');
-    const method = operation.method.toUpperCase();
-    const list = byMethod.get(method) ?? [];
+    const bucket = /\{/.test(operation.template.split('/').slice(0, 3).join('/'))
+      ? `${operation.method.toUpperCase()} *`
+      : bucketOf(operation.method.toUpperCase(), operation.template);
+    const list = byBucket.get(bucket) ?? [];
     list.push({ operation, pattern: new RegExp(`^${source}$`), variables });
-    byMethod.set(method, list);
+    byBucket.set(bucket, list);
   }
-  for (const list of byMethod.values()) {
+  for (const list of byBucket.values()) {
     list.sort((a, b) => a.variables.length - b.variables.length || b.operation.template.length - a.operation.template.length);
   }
-  return byMethod;
+  return byBucket;
 }
 
 const paramError = ({ field, location, message }: Violation): Answer => ({ status: 400, body: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 
 /** The two routes: `check` goes before the stateful flows, `answer` after everything else. */
 export function factsRoutes(operations: readonly FactOperation[], seed: string): { check: Route; answer: Route } {
-  const byMethod = compile(operations);
+  const byBucket = compile(operations);
   const find = (method: string, path: string) => {
-    for (const compiled of byMethod.get(method) ?? []) {
-      const match = compiled.pattern.exec(path);
-      if (match) return { compiled, raw: match.slice(1) };
+    for (const bucket of [bucketOf(method, path), `${method} *`]) {
+      for (const compiled of byBucket.get(bucket) ?? []) {
+        const match = compiled.pattern.exec(path);
+        if (match) return { compiled, raw: match.slice(1) };
+      }
     }
     return undefined;
   };
