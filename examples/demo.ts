@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     line(`callback TRANSACTION.SUCCESS verified and decrypted by Notifications → ${payment.trade_state}, transaction_id ${payment.transaction_id}`);
 
     const { data: order } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: OUT_TRADE_NO, query: { mchid: sandbox.mchid } });
-    line(`query    GET v3/pay/transactions/out-trade-no/{out_trade_no} → ${order.trade_state} (${order.trade_state_desc}), ${order.amount?.total} fen`);
+    line(`query    GET v3/pay/transactions/out-trade-no/{out_trade_no} → ${order.trade_state} (${order.trade_state_desc}), ${order.amount?.payer_total} fen paid`);
 
     const refunded = endpoint.next('REFUND.SUCCESS');
     const { data: refund } = await wxpay.v3.refund.domestic.refunds.post({

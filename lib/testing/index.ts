@@ -17,7 +17,7 @@ import { notificationOf, type SandboxEvent, type SandboxEventOptions, type Sandb
 import { mswHandlers } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
 import { factsRoutes } from './facts/route.js';
-import type { FactOperation } from './facts/types.js';
+import { generatedOperations, type FactOperation } from './facts/operations.js';
 import {
   CallbackSender, confirmTransfer, controlRoute, flowsRoute, FlowState, pay, settleRefund,
   type CallbackRecord, type ConfirmTransferOptions, type PayOptions, type PayResult, type RefundOptions,
@@ -28,12 +28,13 @@ export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard
 export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
-export type { FactOperation, FactSchema } from './facts/types.js';
+export { generatedOperations } from './facts/operations.js';
+export type { FactOperation, FactSchema } from './facts/operations.js';
 export type { ListeningSandbox } from './server.js';
 export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
 export { DEFAULT_CALLBACK_RETRY_DELAYS, SandboxStateError } from './flows/index.js';
 export type {
-  CallbackRecord, CallbackTry, ConfirmTransferOptions, FlowState, PayOptions, PayResult, RefundOptions, RefundStatus, TradeState, TransferState,
+  CallbackRecord, CallbackTry, ConfirmTransferOptions, FlowState, PayOptions, PayResult, RefundOptions, RefundStatus, SandboxTransaction, TradeState, TransferState,
 } from './flows/index.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
@@ -76,11 +77,13 @@ export interface SandboxOptions {
   /** How long refunds and profit-sharing orders stay `PROCESSING`, in ms; default 1000; `null`: until `sandbox.refund`. */
   refundDelay?: number | null;
   /**
-   * The facts of the operations to serve (the `operations` of `scripts/openapi/facts.json`):
-   * every JSON request to one of them is checked against its facts first (`400 PARAM_ERROR`
-   * naming the field), and one no flow serves gets a schema-valid answer made up from the facts.
+   * The facts of the operations to serve; default every operation of the registry
+   * ({@link generatedOperations}). Every JSON request to one of them is checked against its
+   * facts first (`400 PARAM_ERROR` naming the field), and one that no flow serves gets a
+   * schema-valid answer made up from the facts. `false` serves the stateful flows and the
+   * hand-written endpoints only, unchecked.
    */
-  operations?: readonly FactOperation[];
+  operations?: readonly FactOperation[] | false;
   /** Makes the made-up answers: the same seed, the same answers; default `sandbox`. */
   answerSeed?: string;
 }
@@ -172,7 +175,8 @@ export class Sandbox {
     if (refundDelay !== null && !(Number.isFinite(refundDelay) && refundDelay >= 0)) throw new TypeError('refundDelay must be a non-negative number of ms, or null');
     const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
     this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform);
-    const facts = options.operations ? factsRoutes(options.operations, options.answerSeed ?? 'sandbox') : undefined;
+    const operations = options.operations ?? generatedOperations();
+    const facts = operations ? factsRoutes(operations, options.answerSeed ?? 'sandbox') : undefined;
     this.fetch = createGateway({
       merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
       platform: { id: this.#platformId, privateKey: this.#keys.platform },

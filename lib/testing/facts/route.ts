@@ -6,7 +6,7 @@
 import type { Answer } from '../endpoints.js';
 import type { Route } from '../gateway.js';
 import { synthesize } from './synthetic.js';
-import type { FactOperation, FactSchema } from './types.js';
+import type { FactOperation, FactSchema } from './operations.js';
 import { check, type Violation } from './validate.js';
 
 interface Compiled {
@@ -52,14 +52,22 @@ function compile(operations: readonly FactOperation[]): Map<string, Compiled[]> 
 
 const paramError = ({ field, location, message }: Violation): Answer => ({ status: 400, body: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 
+/** Compiled tables by operations list: the default list is compiled once per process, not per sandbox. */
+const compiled = new WeakMap<readonly FactOperation[], Map<string, Compiled[]>>();
+
 /** The two routes: `check` goes before the stateful flows, `answer` after everything else. */
 export function factsRoutes(operations: readonly FactOperation[], seed: string): { check: Route; answer: Route } {
-  const byBucket = compile(operations);
+  let byBucket = compiled.get(operations);
+  if (!byBucket) {
+    byBucket = compile(operations);
+    compiled.set(operations, byBucket);
+  }
+  const table = byBucket;
   const find = (method: string, path: string) => {
     for (const bucket of [bucketOf(method, path), `${method} *`]) {
-      for (const compiled of byBucket.get(bucket) ?? []) {
-        const match = compiled.pattern.exec(path);
-        if (match) return { compiled, raw: match.slice(1) };
+      for (const entry of table.get(bucket) ?? []) {
+        const match = entry.pattern.exec(path);
+        if (match) return { compiled: entry, raw: match.slice(1) };
       }
     }
     return undefined;

@@ -4,7 +4,7 @@
  * the same seed and field path give the same value, whatever was asked before.
  */
 import { createHash } from 'node:crypto';
-import type { FactSchema } from './types.js';
+import type { FactSchema } from './operations.js';
 import { check } from './validate.js';
 
 /** How deep nested objects are filled in; deeper members are left out. */

@@ -3,7 +3,7 @@
  * fields, types, enums, lengths, patterns, bounds. It reports the first violation with the
  * dotted name of the field and where it sits, as WeChat Pay's `400 PARAM_ERROR` does.
  */
-import type { FactSchema } from './types.js';
+import type { FactSchema } from './operations.js';
 
 /** The first problem found: `field` dotted (`amount.total`, `receivers[0].account`). */
 export interface Violation {

@@ -19,7 +19,7 @@ export { DEFAULT_CALLBACK_RETRY_DELAYS, CallbackSender } from './callbacks.js';
 export type { CallbackRecord, CallbackTry } from './callbacks.js';
 export { FlowState } from './state.js';
 export type { TradeState, RefundStatus, TransferState } from './state.js';
-export { pay, SandboxStateError, type PayOptions, type PayResult } from './payments.js';
+export { pay, SandboxStateError, type PayOptions, type PayResult, type SandboxTransaction } from './payments.js';
 export { settleRefund, type RefundOptions } from './refunds.js';
 export { confirmTransfer, type ConfirmTransferOptions } from './transfers.js';
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beijingTime } from '../certificates.js';
-import { amountOf, Fields, jsonBody, paramError, pathValue, queryFields, refuse, type Json } from './answers.js';
+import { amountOf, Fields, jsonBody, paramError, pathValue, queryFields, refuse } from './answers.js';
 import type { CallbackRecord } from './callbacks.js';
 import type { FlowRoute } from './routes.js';
 import { fingerprint, keyOf, type FlowState, type Order, type TradeState, type TradeType } from './state.js';
@@ -122,7 +122,28 @@ function prepay(state: FlowState, kind: Kind, partner: boolean, body: Buffer) {
 }
 
 /** An order as the query answers it and the TRANSACTION.SUCCESS callback carries it. */
-export function transactionView(order: Order): Json {
+export interface SandboxTransaction {
+  appid?: string;
+  mchid?: string;
+  sp_appid?: string;
+  sp_mchid?: string;
+  sub_appid?: string;
+  sub_mchid?: string;
+  out_trade_no: string;
+  /** Set once paid. */
+  transaction_id?: string;
+  trade_type: TradeType;
+  trade_state: TradeState;
+  trade_state_desc: string;
+  bank_type?: string;
+  attach?: string;
+  success_time?: string;
+  payer: Order['payer'];
+  amount: { total: number; payer_total?: number; currency: 'CNY'; payer_currency: 'CNY' };
+}
+
+/** The order as {@link SandboxTransaction}. */
+export function transactionView(order: Order): SandboxTransaction {
   const paid = order.transaction_id !== undefined;
   const owner = order.sub_mchid === undefined
     ? { appid: order.appid, mchid: order.mchid }
@@ -217,7 +238,7 @@ export interface PayOptions {
 
 /** What `sandbox.pay` resolves to: the order as the query answers it, and its callback (for `SUCCESS`). */
 export interface PayResult {
-  transaction: Json;
+  transaction: SandboxTransaction;
   callback?: CallbackRecord;
 }
 

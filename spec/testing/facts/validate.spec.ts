@@ -2,7 +2,7 @@
 // dotted field and its location, text values read as their types, answers deterministic and valid.
 import { expect } from 'chai';
 import { synthesize } from '../../../lib/testing/facts/synthetic.js';
-import type { FactSchema } from '../../../lib/testing/facts/types.js';
+import type { FactSchema } from '../../../lib/testing/facts/operations.js';
 import { check } from '../../../lib/testing/facts/validate.js';
 
 const ORDER: FactSchema = {

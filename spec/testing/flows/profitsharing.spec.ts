@@ -27,13 +27,13 @@ describe('Sandbox flows: profit sharing (分账)', () => {
     const transaction_id = await settled(1000, true);
     const { data } = await order(transaction_id, 200);
     expect(data).to.include({ transaction_id, state: 'PROCESSING' });
-    expect(data.receivers[0]).to.include({ type: 'MERCHANT_ID', account: RECEIVER_MCHID, amount: 200, result: 'PENDING' });
+    expect(data.receivers![0]).to.include({ type: 'MERCHANT_ID', account: RECEIVER_MCHID, amount: 200, result: 'PENDING' });
     const amounts = await live.wxpay.chain('v3/profitsharing/transactions/{transaction_id}/amounts').get({ transaction_id });
     expect(amounts.data).to.deep.equal({ transaction_id, unsplit_amount: 800 });
     await sleep(150);
     const queried = await live.wxpay.chain('v3/profitsharing/orders/{out_order_no}').get({ out_order_no: data.out_order_no, query: { transaction_id } });
     expect(queried.data).to.include({ state: 'FINISHED', order_id: data.order_id });
-    expect(queried.data.receivers[0]).to.include({ result: 'SUCCESS' });
+    expect(queried.data.receivers![0]).to.include({ result: 'SUCCESS' });
 
     const returned = await live.wxpay.chain('v3/profitsharing/return-orders').post({ json: { out_order_no: data.out_order_no, out_return_no: number('RT'), return_mchid: RECEIVER_MCHID, amount: 50, description: 'back' } });
     expect(returned.data).to.include({ result: 'SUCCESS', amount: 50, out_order_no: data.out_order_no });
@@ -67,7 +67,7 @@ describe('Sandbox flows: profit sharing (分账)', () => {
 
   it('a personal receiver gets its share; the order number answers a retry with the same order', async () => {
     const transaction_id = await settled(1000, true);
-    const json = { appid: APPID, transaction_id, out_order_no: number('PSP'), unfreeze_unsplit: true, receivers: [{ type: 'PERSONAL_OPENID', account: OPENID, amount: 300, description: 'tip' }] };
+    const json = { appid: APPID, transaction_id, out_order_no: number('PSP'), unfreeze_unsplit: true, receivers: [{ type: 'PERSONAL_OPENID' as const, account: OPENID, amount: 300, description: 'tip' }] };
     const first = await live.wxpay.chain('v3/profitsharing/orders').post({ json });
     const again = await live.wxpay.chain('v3/profitsharing/orders').post({ json });
     expect(again.data.order_id).to.equal(first.data.order_id);

@@ -13,7 +13,8 @@ describe('Sandbox flows: refunds', () => {
     await live.sandbox.pay(out_trade_no);
     return out_trade_no;
   }
-  const refund = (json: object) => live.wxpay.chain('v3/refund/domestic/refunds').post({ json });
+  // Bodies are loose on purpose: the specs send invalid ones too.
+  const refund = (json: object) => live.wxpay.chain('v3/refund/domestic/refunds').post({ json: json as never });
   const refundOf = (out_trade_no: string, refundFen: number, total: number, extra: object = {}) =>
     refund({ out_trade_no, out_refund_no: number('RF'), notify_url: live.endpoint.url, amount: { refund: refundFen, total, currency: 'CNY' }, ...extra });
 
