@@ -3,7 +3,7 @@
 // step on one line, then a tampered answer the client must refuse.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Builder, Notifications, VerificationError, type NotificationEvent } from '../lib/index.js';
+import { Builder, Notifications, VerificationError, type NotificationEvent, type ResponseOf } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
 
 const OUT_TRADE_NO = `DEMO${Date.now()}`;
@@ -19,7 +19,8 @@ async function callbackEndpoint(notifications: Notifications) {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`,
-    next: (eventType: string) => new Promise<NotificationEvent>((done) => waiting.set(eventType, done)),
+    /** The next event of `eventType`, its resource typed as `T` (what the matching query answers). */
+    next: <T>(eventType: string) => new Promise<NotificationEvent<T>>((done) => waiting.set(eventType, done as (event: NotificationEvent) => void)),
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     });
     line(`prepay   POST v3/pay/transactions/jsapi → prepay_id ${prepay.prepay_id}`);
 
-    const paid = endpoint.next('TRANSACTION.SUCCESS');
+    const paid = endpoint.next<ResponseOf<'v3/pay/transactions/id/{transaction_id}', 'get'>>('TRANSACTION.SUCCESS');
     await sandbox.pay(OUT_TRADE_NO);
     line(`pay      sandbox.pay('${OUT_TRADE_NO}') → the payer pays 12.00 CNY`);
     const payment = (await paid).resource;
@@ -49,12 +50,13 @@ async function main(): Promise<void> {
     const { data: order } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: OUT_TRADE_NO, query: { mchid: sandbox.mchid } });
     line(`query    GET v3/pay/transactions/out-trade-no/{out_trade_no} → ${order.trade_state} (${order.trade_state_desc}), ${order.amount?.payer_total} fen paid`);
 
-    const refunded = endpoint.next('REFUND.SUCCESS');
+    const refunded = endpoint.next<ResponseOf<'v3/refund/domestic/refunds/{out_refund_no}', 'get'>>('REFUND.SUCCESS');
     const { data: refund } = await wxpay.v3.refund.domestic.refunds.post({
       json: { out_trade_no: OUT_TRADE_NO, out_refund_no: OUT_REFUND_NO, reason: 'demo', notify_url: endpoint.url, amount: { refund: 500, total: 1200, currency: 'CNY' } },
     });
     line(`refund   POST v3/refund/domestic/refunds → ${refund.status}, refund_id ${refund.refund_id}`);
-    line(`callback REFUND.SUCCESS → ${(await refunded).resource.refund_status}, ${(await refunded).resource.amount.refund} fen back to the payer`);
+    const refundEvent = await refunded;
+    line(`callback ${refundEvent.event_type} → ${refundEvent.resource.amount.refund} fen back to the payer`);
 
     const billDate = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate } });

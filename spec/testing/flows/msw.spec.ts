@@ -16,7 +16,7 @@ describe('Sandbox flows through msw: prepay → pay → callback → query → r
   after(() => sandbox.close());
 
   it('runs the whole lifecycle, every answer verified, every callback verified and decrypted', async () => {
-    const events: NotificationEvent[] = [];
+    const events: NotificationEvent<any>[] = [];
     use(http.post(NOTIFY_URL, async ({ request }) => {
       events.push(await notifications.verify(Buffer.from(await request.arrayBuffer()), request.headers));
       return new HttpResponse(null, { status: 204 });

@@ -18,19 +18,20 @@ export const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().sli
 /** A merchant callback endpoint on 127.0.0.1: `replies` decides the status of each call in turn (default 204 after verification). */
 export interface CallbackEndpoint {
   url: string;
-  events: NotificationEvent[];
+  /** Resources untyped (`any`): the specs compare them with what the sandbox holds. */
+  events: NotificationEvent<any>[];
   /** Every POST that reached the endpoint, with the time it arrived (ms). */
   arrivals: { at: number; status: number }[];
   /** Statuses to answer with before verifying, one per arrival; then the Notifications handler decides. */
   rejectNext: number[];
   /** Resolves with the next event of `eventType` accepted from now on. */
-  next(eventType: string): Promise<NotificationEvent>;
+  next(eventType: string): Promise<NotificationEvent<any>>;
   close(): Promise<void>;
 }
 
 export async function callbackEndpoint(sandbox: Sandbox): Promise<CallbackEndpoint> {
   const notifications = new Notifications({ apiv3Key: sandbox.apiv3Key, certs: sandbox.clientConfig().certs });
-  const waiting: [string, (event: NotificationEvent) => void][] = [];
+  const waiting: [string, (event: NotificationEvent<any>) => void][] = [];
   const endpoint: CallbackEndpoint = {
     url: '',
     events: [],
