@@ -3,7 +3,7 @@
 // step on one line, then a tampered answer the client must refuse.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Builder, Notifications, VerificationError, type NotificationEvent, type ResponseOf } from '../lib/index.js';
+import { Bill, Builder, Notifications, VerificationError, type NotificationEvent, type ResponseOf } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
 
 const OUT_TRADE_NO = `DEMO${Date.now()}`;
@@ -59,11 +59,9 @@ async function main(): Promise<void> {
     line(`callback ${refundEvent.event_type} → ${refundEvent.resource.amount.refund} fen back to the payer`);
 
     const billDate = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate } });
-    const token = new URL(bill.download_url).searchParams.get('token') ?? '';
-    const { data: text } = await wxpay.v3.billdownload.file.get({ query: { token }, responseType: 'text' });
-    const lines = String(text).split(/\r?\n/).filter(Boolean);
-    line(`bill     GET v3/bill/tradebill ${billDate} → download_url, ${lines.length} lines (header, ${lines.length - 3} rows, summary), SHA1 ${bill.hash_value.slice(0, 12)}…`);
+    const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate, tar_type: 'GZIP' } });
+    const table = Bill.parse(await wxpay.download(bill));
+    line(`bill     GET v3/bill/tradebill ${billDate} → wxpay.download (gunzip, SHA-1 checked) → Bill.parse: ${table.rows.length} rows, ${table.summary['总交易单数']} trades`);
 
     sandbox.faults.next('tamper-body');
     try {
