@@ -1,103 +1,85 @@
-// `npm start`: the client against a local WeChat Pay sandbox on 127.0.0.1. No account, no
-// network, no setup. Both documented endpoints in all six call styles, then one documented
-// error and one tampered answer, each rejected as it should be.
-import { ApiError, Builder, VerificationError, type WechatpayClient } from '../lib/index.js';
+// `npm start`: a whole payment lifecycle against a local WeChat Pay sandbox on 127.0.0.1. No
+// account, no network: prepay → pay → callback → query → refund → refund callback → bill, each
+// step on one line, then a tampered answer the client must refuse.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Bill, Builder, Notifications, VerificationError, type NotificationEvent, type ResponseOf } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
 
-const OPENID = 'oWmnN4xxxxxxxxxxe92NHIGf1xd8';
-const APPID = 'wx1234567890abcdef';
-const CARD_ID = 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM';
-const USER_AUTHORIZATIONS = 'v3/businesscircle/user-authorizations/{openid}';
-const PERMISSION_TOKENS = 'v3/marketing/membercard-open/cards/{card_id}/permission-tokens';
-const query = { appid: APPID };
-const json = { activate_type: 'AUTO_ACTIVATE' } as const;
+const OUT_TRADE_NO = `DEMO${Date.now()}`;
+const OUT_REFUND_NO = `${OUT_TRADE_NO}R1`;
 
-type Call = [style: string, run: (wxpay: WechatpayClient) => Promise<string>];
+let step = 0;
+const line = (text: string) => console.log(`  ${String(++step).padStart(2)}. ${text}`);
 
-const authorizationCalls: Call[] = [
-  ['wxpay.v3.businesscircle.userAuthorizations._openid_.get', async (w) => (await w.v3.businesscircle.userAuthorizations._openid_.get({ openid: OPENID, query })).data.authorize_state],
-  ['wxpay.v3.businesscircle.userAuthorizations._openid_.getAsync', async (w) => (await w.v3.businesscircle.userAuthorizations._openid_.getAsync({ openid: OPENID, query })).data.authorize_state],
-  ["wxpay.chain('…/{openid}').get", async (w) => (await w.chain(USER_AUTHORIZATIONS).get({ openid: OPENID, query })).data.authorize_state],
-  ["wxpay.chain('…/{openid}').getAsync", async (w) => (await w.chain(USER_AUTHORIZATIONS).getAsync({ openid: OPENID, query })).data.authorize_state],
-  ["wxpay['…/{openid}'].get", async (w) => (await w[USER_AUTHORIZATIONS].get({ openid: OPENID, query })).data.authorize_state],
-  ["wxpay['…/{openid}'].getAsync", async (w) => (await w[USER_AUTHORIZATIONS].getAsync({ openid: OPENID, query })).data.authorize_state],
-];
-
-const token = (value: string) => `permission_token ${value.slice(0, 8)}…`;
-const tokenCalls: Call[] = [
-  ['wxpay.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post', async (w) => token((await w.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post({ card_id: CARD_ID, json })).data.permission_token)],
-  ['wxpay.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.postAsync', async (w) => token((await w.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.postAsync({ card_id: CARD_ID, json })).data.permission_token)],
-  ["wxpay.chain('…/permission-tokens').post", async (w) => token((await w.chain(PERMISSION_TOKENS).post({ card_id: CARD_ID, json })).data.permission_token)],
-  ["wxpay.chain('…/permission-tokens').postAsync", async (w) => token((await w.chain(PERMISSION_TOKENS).postAsync({ card_id: CARD_ID, json })).data.permission_token)],
-  ["wxpay['…/permission-tokens'].post", async (w) => token((await w[PERMISSION_TOKENS].post({ card_id: CARD_ID, json })).data.permission_token)],
-  ["wxpay['…/permission-tokens'].postAsync", async (w) => token((await w[PERMISSION_TOKENS].postAsync({ card_id: CARD_ID, json })).data.permission_token)],
-];
-
-let unexpected = 0;
-const ok = (text: string) => console.log(`  ✔ ${text}`);
-const bad = (text: string) => {
-  unexpected += 1;
-  console.log(`  ✘ ${text}`);
-};
-const describeError = (error: unknown) => (error instanceof Error ? `${error.name} ${(error as { code?: string }).code ?? ''}: ${error.message}` : String(error));
-
-async function section(title: string, calls: Call[], wxpay: WechatpayClient): Promise<void> {
-  console.log(`\n${title}`);
-  const width = Math.max(...calls.map(([style]) => style.length));
-  for (const [style, run] of calls) {
-    const started = performance.now();
-    try {
-      const result = await run(wxpay);
-      ok(`${style.padEnd(width)}  → ${result}  (${Math.round(performance.now() - started)} ms)`);
-    } catch (error) {
-      bad(`${style.padEnd(width)}  → ${describeError(error)}`);
-    }
-  }
+/** A merchant's callback endpoint built with Notifications; resolves each event as it arrives. */
+async function callbackEndpoint(notifications: Notifications) {
+  const waiting = new Map<string, (event: NotificationEvent) => void>();
+  const server = createServer(notifications.handler((event) => waiting.get(event.event_type)?.(event)));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wxpay/notify`,
+    /** The next event of `eventType`, its resource typed as `T` (what the matching query answers). */
+    next: <T>(eventType: string) => new Promise<NotificationEvent<T>>((done) => waiting.set(eventType, done as (event: NotificationEvent) => void)),
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
 
 async function main(): Promise<void> {
-  const sandbox = new Sandbox();
-  const server = await sandbox.listen();
+  const sandbox = new Sandbox({ refundDelay: 300 });
+  const gateway = await sandbox.listen();
+  const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: gateway.url, timeout: 5000 }));
+  const endpoint = await callbackEndpoint(new Notifications({ apiv3Key: sandbox.apiv3Key, certs: sandbox.clientConfig().certs }));
   try {
-    const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url, timeout: 5000 }));
-    console.log('wechatpay-ts demo: a local WeChat Pay sandbox, no account and no network needed');
-    console.log(`  gateway  ${server.url}  (checks every request's signature, signs every answer)`);
-    console.log(`  merchant ${sandbox.mchid}, API certificate serial ${sandbox.merchant.serial}`);
-    console.log(`  answers  signed by ${sandbox.platform.id}`);
+    console.log(`wechatpay-ts demo: a payment lifecycle against the sandbox at ${gateway.url} (merchant ${sandbox.mchid})`);
 
-    await section(`GET ${USER_AUTHORIZATIONS}: 商圈积分 authorization of ${OPENID}`, authorizationCalls, wxpay);
-    await section(`POST ${PERMISSION_TOKENS}: 会员卡 pre-authorization of ${CARD_ID}`, tokenCalls, wxpay);
+    const { data: prepay } = await wxpay.v3.pay.transactions.jsapi.post({
+      json: {
+        appid: 'wx1234567890abcdef', mchid: sandbox.mchid, description: 'demo: one cup of tea', out_trade_no: OUT_TRADE_NO,
+        notify_url: endpoint.url, amount: { total: 1200, currency: 'CNY' }, payer: { openid: 'oWmnN4xxxxxxxxxxe92NHIGf1xd8' },
+      },
+    });
+    line(`prepay   POST v3/pay/transactions/jsapi → prepay_id ${prepay.prepay_id}`);
 
-    console.log('\nA documented error: JUMP_ACTIVATE without activate_url or activate_appid');
-    try {
-      await wxpay[PERMISSION_TOKENS].post({ card_id: CARD_ID, json: { activate_type: 'JUMP_ACTIVATE' } });
-      bad('the request was accepted');
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'PARAM_ERROR') ok(`ApiError ${error.status} ${error.code}: ${error.message}  (Request-ID ${error.requestId})`);
-      else bad(describeError(error));
-    }
+    const paid = endpoint.next<ResponseOf<'v3/pay/transactions/id/{transaction_id}', 'get'>>('TRANSACTION.SUCCESS');
+    await sandbox.pay(OUT_TRADE_NO);
+    line(`pay      sandbox.pay('${OUT_TRADE_NO}') → the payer pays 12.00 CNY`);
+    const payment = (await paid).resource;
+    line(`callback TRANSACTION.SUCCESS verified and decrypted by Notifications → ${payment.trade_state}, transaction_id ${payment.transaction_id}`);
 
-    console.log('\nA tampered answer: the sandbox alters the body after signing it');
+    const { data: order } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: OUT_TRADE_NO, query: { mchid: sandbox.mchid } });
+    line(`query    GET v3/pay/transactions/out-trade-no/{out_trade_no} → ${order.trade_state} (${order.trade_state_desc}), ${order.amount?.payer_total} fen paid`);
+
+    const refunded = endpoint.next<ResponseOf<'v3/refund/domestic/refunds/{out_refund_no}', 'get'>>('REFUND.SUCCESS');
+    const { data: refund } = await wxpay.v3.refund.domestic.refunds.post({
+      json: { out_trade_no: OUT_TRADE_NO, out_refund_no: OUT_REFUND_NO, reason: 'demo', notify_url: endpoint.url, amount: { refund: 500, total: 1200, currency: 'CNY' } },
+    });
+    line(`refund   POST v3/refund/domestic/refunds → ${refund.status}, refund_id ${refund.refund_id}`);
+    const refundEvent = await refunded;
+    line(`callback ${refundEvent.event_type} → ${refundEvent.resource.amount.refund} fen back to the payer`);
+
+    const billDate = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const { data: bill } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate, tar_type: 'GZIP' } });
+    const table = Bill.parse(await wxpay.download(bill));
+    line(`bill     GET v3/bill/tradebill ${billDate} → wxpay.download (gunzip, SHA-1 checked) → Bill.parse: ${table.rows.length} rows, ${table.summary['总交易单数']} trades`);
+
     sandbox.faults.next('tamper-body');
     try {
-      await wxpay[USER_AUTHORIZATIONS].get({ openid: OPENID, query });
-      bad('the tampered answer was accepted');
+      await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: OUT_TRADE_NO, query: { mchid: sandbox.mchid } });
+      throw new Error('a tampered answer was accepted');
     } catch (error) {
-      if (error instanceof VerificationError && error.code === 'ERR_RESPONSE_SIGNATURE') ok(`rejected, body never handed over: VerificationError ${error.code}: ${error.message}`);
-      else bad(describeError(error));
+      if (!(error instanceof VerificationError)) throw error;
+      line(`tamper   an answer altered after signing is refused: ${error.code}`);
     }
+    console.log(`\nAll ${step} steps behaved as expected. Sandbox stopped.`);
   } finally {
-    await server.close();
+    sandbox.close();
+    await endpoint.close();
+    await gateway.close();
   }
-
-  const total = authorizationCalls.length + tokenCalls.length + 2;
-  console.log(unexpected === 0
-    ? `\nAll ${total} checks behaved as expected. Sandbox stopped.`
-    : `\n${unexpected} of ${total} checks did not behave as expected. Sandbox stopped.`);
-  if (unexpected > 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
-  console.error(`demo failed: ${describeError(error)}`);
+  console.error(`demo failed: ${error instanceof Error ? `${error.name} ${(error as { code?: string }).code ?? ''}: ${error.message}` : String(error)}`);
   process.exitCode = 1;
 });

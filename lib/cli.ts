@@ -13,6 +13,7 @@ import { runRequest } from './cli/request.js';
 import { downloadCertificates } from './certificates.js';
 import { Rsa } from './crypto/rsa.js';
 import { WechatpayError } from './errors.js';
+import { sandboxCommand, SandboxUsageError, SANDBOX_USAGE } from './cli/sandbox.js';
 
 /** What `wxpay` prints for `--help` and after a bad argument. */
 export const USAGE = `Usage: wxpay crt -m MCHID -s SERIAL -f KEYFILE -k APIV3KEY -o DIR [--base-url URL]
@@ -40,6 +41,8 @@ Flags win over the file, the file over the environment.
 Usage: wxpay request METHOD PATH [--query k=v …] [--json '{…}' | --xml …] [config]
 
 Sends one signed request and prints the verified answer as JSON (wxpay request --help).
+
+Usage: wxpay sandbox [--port N] [--mode pubkey|certificate] [--dir D]   (see wxpay sandbox --help)
 `;
 
 /** Where {@link main} writes; defaults to the process's streams. */
@@ -85,7 +88,17 @@ const parse = parseCommandLine;
  * Runs `wxpay` with `argv` (without `node` and the script) and resolves to the exit code.
  * Never throws; never prints the APIv3 key or the private key.
  */
-export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO, stop?: AbortSignal): Promise<number> {
+  if (argv[0] === 'sandbox') {
+    return sandboxCommand(argv.slice(1), { ...io, ...(stop ? { stop } : {}) }).catch((error: unknown) => {
+      if (error instanceof SandboxUsageError) {
+        io.stderr(`wxpay sandbox: ${error.message}\n\n${SANDBOX_USAGE}`);
+        return EXIT.USAGE;
+      }
+      io.stderr(`wxpay sandbox: ${(error as { code?: string }).code ?? 'ERR_UNEXPECTED'}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.FAILURE;
+    });
+  }
   try {
     if (argv[0] === 'bill') return await bill(argv.slice(1), io);
     if (argv[0] === 'request') return await runRequest(argv.slice(1), io);

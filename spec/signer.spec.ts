@@ -6,13 +6,14 @@ import { preferredKeyId, requestTarget } from '../lib/signer.js';
 import { mswGateway, sharedKeys } from './support/gateway.js';
 
 // The sandbox checks every Authorization exactly as WeChat Pay does and answers 401 SIGN_ERROR
-// when it fails; paths it does not serve answer 404 only after the signature passed.
+// when it fails; paths it does not serve answer 404, and bodies its facts refuse 400, only after
+// the signature passed.
 const shapes: [string, (wxpay: WechatpayClient) => Promise<unknown>, number][] = [
   ['GET with a query holding Chinese text and spaces', (wxpay) => wxpay.v3.marketing.busifavor.stocks.get({ query: { stock_name: '商圈 积分 活动', note: "a b'c(d)*~!", limit: 10 } }), 404],
   ['GET of a documented endpoint with a query', (wxpay) => wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid: 'oWmnN4xxxxxxxxxxe92NHIGf1xd8', query: { appid: 'wx1234567890abcdef' } }), 200],
   ['POST with json', (wxpay) => wxpay.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post({ card_id: 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM', json: { activate_type: 'AUTO_ACTIVATE', outer_str: '中文 text' } }), 200],
   ['POST with a string body, sent byte for byte', (wxpay) => wxpay['v3/marketing/membercard-open/cards/{card_id}/permission-tokens'].post({ card_id: 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM', body: '  {"activate_type" : "AUTO_ACTIVATE"}\n' }), 200],
-  ['POST with a Buffer body', (wxpay) => wxpay.v3.marketing.partnerships.build.post({ headers: { 'Idempotency-Key': 'k-1' }, body: Buffer.from('{"partner":{"type":"APPID"}}') }), 404],
+  ['POST with a Buffer body', (wxpay) => wxpay.v3.marketing.partnerships.build.post({ headers: { 'Idempotency-Key': 'k-1' }, body: Buffer.from('{"partner":{"type":"APPID"}}') }), 400],
   ['DELETE with no body', (wxpay) => wxpay.v3.marketing.partnerships._id_.delete({ id: 'x y' }), 404],
   ['PUT with json', (wxpay) => wxpay.v3.merchant.media.put({ json: { a: 1 } }), 404],
   ['PATCH with json', (wxpay) => wxpay.v3.merchant.media.patch({ json: { b: '二' } }), 404],

@@ -26,6 +26,7 @@ export default defineConfig({
           { text: '敏感信息与调起支付', link: '/guide/sensitive' },
           { text: '文件上传与下载', link: '/guide/files' },
           { text: '沙箱', link: '/guide/sandbox' },
+          { text: '沙箱：支付全流程', link: '/guide/sandbox-flows' },
         ],
       },
       {

@@ -58,10 +58,14 @@ export function stateFrom(seed: SandboxSeed, mchid: string): SandboxState {
   };
 }
 
-/** An answer before signing: a status and a JSON body. */
+/**
+ * An answer before signing: a status and a JSON body (none for `204`), or `file` bytes that
+ * go out unsigned, as WeChat Pay serves bill downloads.
+ */
 export interface Answer {
   status: number;
-  body: object;
+  body?: object;
+  file?: { bytes: Buffer; contentType: string };
 }
 
 /** The merchant asking, its open products, and the state it asks about. */

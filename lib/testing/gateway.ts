@@ -20,10 +20,24 @@ export interface GatewayConfig {
   faults: Faults;
   /** Extra endpoints (e.g. `/v3/certificates`), tried before the documented ones. */
   routes?: readonly Route[];
+  /** The unsigned control routes under `sandbox/`, served to loopback callers only. */
+  control?: ControlRoute;
+  /** Tried last, when neither the routes nor the documented endpoints serve a request (synthetic answers). */
+  fallback?: Route;
+}
+
+/** What else an endpoint may need of a request: its headers, and the base URL it reached (for links such as `download_url`). */
+export interface RouteRequest {
+  headers: Headers;
+  /** The base URL the request came through, ending in `/`. */
+  base: string;
 }
 
 /** An extra endpoint: an answer for an authorized request by its `path` below the base URL, or `undefined` to pass. */
-export type Route = (method: string, path: string, query: URLSearchParams, body: Buffer) => Answer | undefined;
+export type Route = (method: string, path: string, query: URLSearchParams, body: Buffer, request: RouteRequest) => Answer | undefined;
+
+/** A control route: `path` is below `sandbox/`; the answer goes out unsigned. */
+export type ControlRoute = (method: string, path: string, body: Buffer) => Promise<Answer | undefined>;
 
 /** How a request reached the core, when `request.url` alone does not say. */
 export interface Received {
@@ -31,6 +45,8 @@ export interface Received {
   target?: string;
   /** The path the endpoints sit under, from the base URL; default `/`. */
   basePath?: string;
+  /** Whether the caller is on the loopback interface: only then are the `sandbox/` control routes served. */
+  loopback?: boolean;
 }
 
 /** Maps a request to its signed answer. */
@@ -50,40 +66,57 @@ function otherId(id: string): string {
  * (`Sandbox.notification`) are signed by this same function.
  */
 export function signed({ status, body }: Answer, platform: GatewayConfig['platform'], faults: ReadonlySet<Fault>): Response {
-  const bytes = Buffer.from(JSON.stringify(body));
+  const bytes = Buffer.from(body === undefined ? '' : JSON.stringify(body));
   const timestamp = Formatter.timestamp() - (faults.has('stale-timestamp') ? STALE_SECONDS : 0);
   const nonce = Formatter.nonce();
   const signature = faults.has('probe-signature')
     ? PROBE_PREFIX + randomBytes(192).toString('base64')
     : Rsa.sign(Formatter.response(timestamp, nonce, bytes), platform.privateKey);
-  const sent = faults.has('tamper-body') ? Buffer.from(JSON.stringify({ ...body, tampered: true })) : bytes;
+  // A 204 cannot carry a body, so there the fault alters what else was signed: the nonce.
+  const tamperNonce = faults.has('tamper-body') && body === undefined;
+  const sent = faults.has('tamper-body') && !tamperNonce ? Buffer.from(JSON.stringify({ ...body, tampered: true })) : bytes;
 
-  const headers = new Headers({
-    'Content-Type': 'application/json; charset=utf-8',
-    'Request-ID': randomBytes(20).toString('hex').toUpperCase(),
-  });
+  const headers = new Headers({ 'Request-ID': requestId() });
+  if (body !== undefined) headers.set('Content-Type', 'application/json; charset=utf-8');
   if (!faults.has('missing-headers')) {
     headers.set('Wechatpay-Timestamp', String(timestamp));
-    headers.set('Wechatpay-Nonce', nonce);
+    headers.set('Wechatpay-Nonce', tamperNonce ? otherId(nonce) : nonce);
     headers.set('Wechatpay-Signature', signature);
     headers.set('Wechatpay-Serial', faults.has('wrong-serial') ? otherId(platform.id) : platform.id);
   }
-  return new Response(sent, { status, headers });
+  return new Response(sent.length === 0 ? null : sent, { status, headers });
+}
+
+const requestId = () => randomBytes(20).toString('hex').toUpperCase();
+
+/** An answer that WeChat Pay does not sign: a file download, or a control route's JSON. */
+function unsigned({ status, body, file }: Answer): Response {
+  const headers = new Headers({ 'Request-ID': requestId(), 'Content-Type': file?.contentType ?? 'application/json; charset=utf-8' });
+  return new Response(file ? new Uint8Array(file.bytes) : body === undefined ? null : JSON.stringify(body), { status, headers });
 }
 
 /** Builds the core; it keeps the nonces it has seen, so make one per sandbox. */
 export function createGateway(config: GatewayConfig): GatewayFetch {
   const check = new AuthorizationCheck([config.merchant]);
   const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
-  const route = (method: string, url: URL, basePath: string, body: Buffer): Answer => {
-    const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
-    const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
-    const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body)).find(Boolean);
-    const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context));
+  const route = (request: Request, url: URL, base: string, path: string | undefined, body: Buffer): Answer => {
+    const { method } = request;
+    const routeRequest = { headers: request.headers, base: url.origin + base };
+    const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body, routeRequest)).find(Boolean);
+    const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context) ?? config.fallback?.(method, path, url.searchParams, body, routeRequest));
     return served ?? notFound(method, url.pathname);
   };
 
-  return async function gateway(request, { target, basePath = '/' } = {}) {
+  return async function gateway(request, { target, basePath = '/', loopback = false } = {}) {
+    const url = new URL(request.url);
+    const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
+    const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
+    const body = Buffer.from(await request.arrayBuffer());
+    // Control routes come before faults and the signature check: they are the test's hands, not WeChat Pay.
+    if (loopback && config.control && path?.startsWith('sandbox/')) {
+      const answer = await config.control(request.method, path.slice('sandbox/'.length), body);
+      if (answer) return unsigned(answer);
+    }
     const faults = config.faults.draw();
     if (faults.has('delay')) {
       // An aborted request (client timeout, closed socket) needs no answer: stop waiting for it.
@@ -91,8 +124,6 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     }
     if (faults.has('reset')) return Response.error();
 
-    const url = new URL(request.url);
-    const body = Buffer.from(await request.arrayBuffer());
     const failure = check.check({
       method: request.method,
       target: target ?? url.pathname + url.search,
@@ -103,7 +134,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
       ? { status: 401, body: { code: 'SIGN_ERROR', ...failure } }
       : faults.has('system-error')
         ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
-        : route(request.method, url, basePath, body);
-    return signed(result, config.platform, faults);
+        : route(request, url, base, path, body);
+    return result.file ? unsigned(result) : signed(result, config.platform, faults);
   };
 }

@@ -15,15 +15,27 @@ import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers, type SandboxHandler } from './handlers.js';
 import { listen, type ListeningSandbox } from './server.js';
+import { factsRoutes } from './facts/route.js';
+import { generatedOperations, type FactOperation } from './facts/operations.js';
+import {
+  CallbackSender, confirmTransfer, controlRoute, flowsRoute, FlowState, pay, settleRefund,
+  type CallbackRecord, type ConfirmTransferOptions, type PayOptions, type PayResult, type RefundOptions,
+} from './flows/index.js';
 
 export { DEFAULT_SEED } from './endpoints.js';
 export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard } from './endpoints.js';
 export { FAULTS, Faults } from './faults.js';
 export type { Fault } from './faults.js';
 export type { GatewayFetch, Received } from './gateway.js';
+export { generatedOperations } from './facts/operations.js';
+export type { FactOperation, FactSchema } from './facts/operations.js';
 export type { ListeningSandbox } from './server.js';
 export type { SandboxHandler } from './handlers.js';
 export type { SandboxEvent, SandboxEventOptions, SandboxNotification } from './notification.js';
+export { DEFAULT_CALLBACK_RETRY_DELAYS, SandboxStateError } from './flows/index.js';
+export type {
+  CallbackRecord, CallbackTry, ConfirmTransferOptions, FlowState, PayOptions, PayResult, RefundOptions, RefundStatus, SandboxTransaction, TradeState, TransferState,
+} from './flows/index.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
 export interface SandboxKeys {
@@ -57,6 +69,23 @@ export interface SandboxOptions {
   delayMs?: number;
   /** The APIv3 key (32 ASCII characters) that `/v3/certificates` and callbacks are encrypted with; default a random one. */
   apiv3Key?: string;
+  /**
+   * Waits between a callback's tries after a non-2xx reply, in ms: WeChat Pay's schedule
+   * compressed; default {@link DEFAULT_CALLBACK_RETRY_DELAYS} (1 s, 2 s, 4 s … 128 s).
+   */
+  callbackRetryDelays?: readonly number[];
+  /** How long refunds and profit-sharing orders stay `PROCESSING`, in ms; default 1000; `null`: until `sandbox.refund`. */
+  refundDelay?: number | null;
+  /**
+   * The facts of the operations to serve; default every operation of the registry
+   * ({@link generatedOperations}). Every JSON request to one of them is checked against its
+   * facts first (`400 PARAM_ERROR` naming the field), and one that no flow serves gets a
+   * schema-valid answer made up from the facts. `false` serves the stateful flows and the
+   * hand-written endpoints only, unchecked.
+   */
+  operations?: readonly FactOperation[] | false;
+  /** Makes the made-up answers: the same seed, the same answers; default `sandbox`. */
+  answerSeed?: string;
 }
 
 /** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
@@ -111,6 +140,7 @@ export class Sandbox {
   readonly #platformId: string;
   readonly #certificate: string | undefined;
   readonly #apiv3Key: string;
+  readonly #flows: FlowState;
   #handlers: SandboxHandler[] | undefined;
 
   constructor(options: SandboxOptions = {}) {
@@ -140,14 +170,58 @@ export class Sandbox {
     const capabilities = { businesscircle: true, membercard: true, ...options.capabilities };
     this.faults = new Faults(options.delayMs);
     this.state = stateFrom(options.seed ?? DEFAULT_SEED, this.mchid);
+    const platform = { id: this.#platformId, privateKey: this.#keys.platform };
+    const refundDelay = options.refundDelay === undefined ? 1000 : options.refundDelay;
+    if (refundDelay !== null && !(Number.isFinite(refundDelay) && refundDelay >= 0)) throw new TypeError('refundDelay must be a non-negative number of ms, or null');
+    const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
+    this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform);
+    const operations = options.operations ?? generatedOperations();
+    const facts = operations ? factsRoutes(operations, options.answerSeed ?? 'sandbox') : undefined;
     this.fetch = createGateway({
       merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
       platform: { id: this.#platformId, privateKey: this.#keys.platform },
       capabilities: new Set((Object.keys(capabilities) as Capability[]).filter((name) => capabilities[name])),
       state: this.state,
       faults: this.faults,
-      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key)],
+      routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), ...(facts ? [facts.check] : []), flowsRoute(this.#flows)],
+      control: controlRoute(this.#flows),
+      ...(facts ? { fallback: facts.answer } : {}),
     });
+  }
+
+  /**
+   * Settles an unpaid order as its payer would (`trade_state` default `SUCCESS`). A payment
+   * POSTs TRANSACTION.SUCCESS to the order's `notify_url`; the promise resolves once that
+   * callback's first try is over, with the order as the query now answers it.
+   * @throws SandboxStateError for an unknown order, or one already paid or closed.
+   */
+  pay(out_trade_no: string, options?: PayOptions): Promise<PayResult> {
+    return pay(this.#flows, out_trade_no, options);
+  }
+
+  /** Concludes a `PROCESSING` refund now (`status` default `SUCCESS`, or `ABNORMAL`, `CLOSED`), with its REFUND.* callback. */
+  refund(out_refund_no: string, options?: RefundOptions): Promise<{ refund: object; callback?: CallbackRecord }> {
+    return settleRefund(this.#flows, out_refund_no, options);
+  }
+
+  /** Concludes a transfer waiting for its user (`state` default `SUCCESS`, or `FAIL`), with MCHTRANSFER.BILL.FINISHED. */
+  confirmTransfer(out_bill_no: string, options?: ConfirmTransferOptions): Promise<{ transfer: object; callback?: CallbackRecord }> {
+    return confirmTransfer(this.#flows, out_bill_no, options);
+  }
+
+  /** Every callback sent or refused so far, in order, with its tries. */
+  get callbacks(): readonly CallbackRecord[] {
+    return this.#flows.callbacks.records;
+  }
+
+  /** The books of the stateful flows: orders, refunds, transfers, profit sharing, the fund flow and `balance` (fen). */
+  get books(): FlowState {
+    return this.#flows;
+  }
+
+  /** Cancels pending refund completions and callback retries (servers from {@link Sandbox.listen} close on their own). */
+  close(): void {
+    this.#flows.close();
   }
 
   /** The keys in use, to share with another sandbox. */

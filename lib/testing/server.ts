@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayFetch } from './gateway.js';
+import { isLoopbackAddress } from './loopback.js';
 
 /** A running sandbox server. */
 export interface ListeningSandbox {
@@ -37,7 +38,8 @@ async function respond(gateway: GatewayFetch, incoming: IncomingMessage, outgoin
   outgoing.once('close', () => {
     if (!outgoing.writableFinished) aborted.abort();
   });
-  const response = await gateway(toFetchRequest(incoming, body, origin, aborted.signal), { target: incoming.url ?? '/' });
+  const loopback = isLoopbackAddress(incoming.socket.remoteAddress);
+  const response = await gateway(toFetchRequest(incoming, body, origin, aborted.signal), { target: incoming.url ?? '/', loopback });
   if (response.type === 'error') {
     incoming.socket.destroy();
     return;
