@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import openapi from './openapi-sidebar.json' with { type: 'json' };
 
 // 站点完全离线构建：不引用任何外部脚本、字体或搜索服务。
 export default defineConfig({
@@ -11,7 +12,11 @@ export default defineConfig({
       { text: '指南', link: '/guide/install' },
       { text: '接口', link: '/openapi/' },
     ],
-    sidebar: [
+    // Local search (MiniSearch, built into the site): no external service.
+    search: { provider: 'local' },
+    sidebar: {
+      '/openapi/': openapi,
+      '/': [
       {
         text: '指南',
         items: [
@@ -29,15 +34,9 @@ export default defineConfig({
           { text: '沙箱：支付全流程', link: '/guide/sandbox-flows' },
         ],
       },
-      {
-        text: '接口',
-        items: [
-          { text: '接口一览', link: '/openapi/' },
-          { text: '商圈会员积分服务授权查询', link: '/openapi/v3/businesscircle/user-authorizations/{openid}' },
-          { text: '会员卡商户预授权', link: '/openapi/v3/marketing/membercard-open/cards/{card_id}/permission-tokens' },
-        ],
-      },
-    ],
+      { text: '接口', items: [{ text: '接口一览', link: '/openapi/' }] },
+      ],
+    },
     outline: { level: [2, 3], label: '本页目录' },
     docFooter: { prev: '上一页', next: '下一页' },
     darkModeSwitchLabel: '外观',

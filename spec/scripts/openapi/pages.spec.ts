@@ -1,0 +1,66 @@
+/**
+ * docs/openapi/ is generated from the facts (one page per template, the index) together with the
+ * sidebar: the committed files must be what a fresh generation writes, no stale generated page may
+ * linger, the hand-written seed pages stay hand-written, and pages carry no prose of the source.
+ */
+import { expect } from 'chai';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT } from '../../../scripts/openapi/generate.mjs';
+import { chainedOf, familyOf, PAGE_MARK, pageOf, pages } from '../../../scripts/openapi/pages.mjs';
+
+const DOCS = join(ROOT, 'docs');
+const facts = JSON.parse(readFileSync(join(ROOT, 'scripts', 'openapi', 'facts.json'), 'utf8')) as { operations: { template: string; method: string }[] };
+const registry = readFileSync(join(ROOT, 'lib', 'registry.ts'), 'utf8');
+const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+
+describe('docs/openapi: generated from the facts', () => {
+  const fresh = pages(facts, registry);
+
+  it('writes a page for every template but the two hand-written seeds, and the index', () => {
+    const templates = new Set(facts.operations.map((op) => op.template.replace(/\/+$/, '')));
+    const generated = Object.keys(fresh).filter((name) => name.startsWith('openapi/v') || /^openapi\/(hk|global)\//.test(name));
+    expect(generated.length).to.equal(templates.size - 2);
+    expect(fresh).to.not.have.property('openapi/v3/businesscircle/user-authorizations/{openid}.md');
+    expect(fresh).to.have.property('openapi/index.md');
+    expect(fresh).to.have.property('.vitepress/openapi-sidebar.json');
+  });
+
+  it('matches the committed files byte for byte (run `npm run generate` when it does not)', () => {
+    const stale = Object.entries(fresh).filter(([name, text]) => readFileSync(join(DOCS, name), 'utf8') !== text).map(([name]) => name);
+    expect(stale, 'generated docs differ from a fresh generation').to.deep.equal([]);
+  });
+
+  it('leaves no generated page that the facts no longer hold, and keeps the seed pages hand-written', () => {
+    const marked = walk(join(DOCS, 'openapi')).filter((file) => readFileSync(file, 'utf8').includes(PAGE_MARK)).map((file) => relative(DOCS, file));
+    expect(marked.sort()).to.deep.equal(Object.keys(fresh).filter((name) => name.startsWith('openapi/')).sort());
+    expect(readFileSync(join(DOCS, 'openapi/v3/businesscircle/user-authorizations/{openid}.md'), 'utf8')).to.not.include(PAGE_MARK);
+  });
+
+  it('catches a change to the facts (the check can fail)', () => {
+    const changed = structuredClone(facts) as { operations: { template: string; method: string; body?: { required: string[] } }[] };
+    changed.operations.find((op) => op.template === 'v3/pay/transactions/jsapi')!.body!.required.push('attach');
+    expect(pages(changed, registry)[pageOf('v3/pay/transactions/jsapi')]).to.not.equal(fresh[pageOf('v3/pay/transactions/jsapi')]);
+  });
+
+  it('names each page by its template, its family and its chained form where one exists', () => {
+    expect(pageOf('v3/applyment4sub/applyment/')).to.equal('openapi/v3/applyment4sub/applyment.md');
+    expect(familyOf('v3/pay/transactions/jsapi')).to.equal('v3/pay');
+    expect(familyOf('global/v3/customs/orders')).to.equal('global/v3/customs');
+    expect(chainedOf('v3/marketing/membercard-open/cards/{card_id}')).to.equal('wxpay.v3.marketing.membercardOpen.cards._card_id_');
+    expect(chainedOf('v2/secapi/mch/addInstitutionsub')).to.equal(undefined);
+    expect(fresh[pageOf('v2/secapi/mch/addInstitutionsub')]).to.include('无：路径段不能写成属性名');
+  });
+
+  it('marks encrypted fields and shows wxpay.encrypt() in their examples', () => {
+    const transfer = fresh[pageOf('v3/fund-app/mch-transfer/transfer-bills')]!;
+    expect(transfer).to.match(/\| `user_name` \|[^\n]*加密字段/);
+    expect(fresh[pageOf('v3/marketing/membercard-open/phonenumber-member/import')]).to.include('加密字段');
+  });
+
+  it('carries facts only: no line of generated text reads as a sentence of the source', () => {
+    for (const [name, text] of Object.entries(fresh)) {
+      expect(/[\u4e00-\u9fff][^"\n|]{20,}[。；！？]|[\u4e00-\u9fff]{25,}/.test(text), name).to.equal(false);
+    }
+  });
+});
