@@ -139,8 +139,10 @@ export function generate(facts, registryText) {
       required = true;
     }
     if (op.query) {
-      const need = hasRequired(op.query);
-      members.push(`  query${need ? '' : '?'}: ${typeOf(op.query, 1, 'in')};`);
+      // An APIv2 GET signs its query: the client adds nonce_str and sign there as it does in xml.
+      const computed = op.tree === 'v2' ? V2_COMPUTED : new Set();
+      const need = hasRequired(op.query, new Set(), computed);
+      members.push(`  query${need ? '' : '?'}: ${typeOf(op.query, 1, 'in', new Set(), computed)};`);
       required ||= need;
     }
     const headerSchema = op.headers && { ...op.headers, required: (op.headers.required ?? []).filter((name) => !CLIENT_HEADERS.has(name.toLowerCase())) };
@@ -178,7 +180,8 @@ export function generate(facts, registryText) {
       }
       required ||= need;
     }
-    const extendsName = op.request === 'xml' ? 'V2CallOptions' : 'CallOptions';
+    // Every APIv2 operation, uploads included, takes security and nonceless.
+    const extendsName = op.tree === 'v2' ? 'V2CallOptions' : 'CallOptions';
     used[file].add(extendsName);
     const doc = [`The options of ${link}.`];
     if (op.deprecated) doc.push('@deprecated WeChat Pay marks this operation deprecated.');
