@@ -16,6 +16,7 @@ export const SANDBOX_USAGE = `Usage: wxpay sandbox [--port N] [--mode pubkey|cer
 Runs a local WeChat Pay gateway on 127.0.0.1 for any SDK: writes the merchant key, the platform
 key (or certificate) and config.json into D, prints one JSON line
 {"url","mchid","serial","privateKey","certs","apiv3Key","dir"}, and serves until Ctrl-C.
+Dashboard: <url>sandbox/ in a browser on this machine (loopback only).
 Control routes (unsigned, loopback only): POST /sandbox/pay {"out_trade_no","trade_state"},
 POST /sandbox/refund {"out_refund_no","status"}, POST /sandbox/transfer {"out_bill_no","state"},
 GET /sandbox/callbacks.
@@ -124,6 +125,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIO): Prom
   });
   const server = await sandbox.listen({ port: parsed.port });
   io.stdout(`${JSON.stringify(writeMerchantFiles(sandbox, dir, server.url))}\n`);
+  io.stderr(`wxpay sandbox: dashboard at ${server.url}sandbox/ (served to this machine only: loopback callers naming a loopback host)\n`);
 
   await new Promise<void>((done) => {
     const signals = ['SIGINT', 'SIGTERM'] as const;

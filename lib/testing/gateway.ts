@@ -9,6 +9,7 @@ import { Rsa } from '../crypto/rsa.js';
 import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
 import { answer, notFound, type Answer, type Capability, type SandboxState } from './endpoints.js';
 import type { Fault, Faults } from './faults.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** Everything the core needs: who may call, which key signs answers, what state answers come from. */
 export interface GatewayConfig {
@@ -20,8 +21,8 @@ export interface GatewayConfig {
   faults: Faults;
   /** Extra endpoints (e.g. `/v3/certificates`), tried before the documented ones. */
   routes?: readonly Route[];
-  /** The unsigned control routes under `sandbox/`, served to loopback callers only. */
-  control?: ControlRoute;
+  /** The unsigned control routes under `sandbox/`, tried in order, served to loopback callers only. */
+  control?: readonly ControlRoute[];
   /** Tried last, when neither the routes nor the documented endpoints serve a request (synthetic answers). */
   fallback?: Route;
 }
@@ -113,9 +114,14 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : undefined;
     const body = Buffer.from(await request.arrayBuffer());
     // Control routes come before faults and the signature check: they are the test's hands, not WeChat Pay.
-    if (loopback && config.control && path?.startsWith('sandbox/')) {
-      const answer = await config.control(request.method, path.slice('sandbox/'.length), body);
-      if (answer) return unsigned(answer);
+    // The caller's address must be loopback, and so must the Host it named: a page elsewhere that
+    // rebinds its own name to 127.0.0.1 (DNS rebinding) still sends its own name as Host.
+    if (loopback && config.control && path?.startsWith('sandbox/') && isLoopbackHost(request.headers.get('host') ?? url.host)) {
+      for (const control of config.control) {
+        const answer = await control(request.method, path.slice('sandbox/'.length), body);
+        if (answer) return unsigned(answer);
+      }
+      return unsigned({ status: 404, body: { code: 'NOT_FOUND', message: `no such sandbox control route: ${request.method} /${path}` } });
     }
     const faults = config.faults.draw();
     if (faults.has('delay')) {

@@ -14,6 +14,7 @@ import { HOST_NAMES } from '../hosts.js';
 import { certificatesRoute } from './certificates.js';
 import { notificationOf, type SandboxEvent, type SandboxEventOptions, type SandboxNotification } from './notification.js';
 import { mswHandlers, type SandboxHandler } from './handlers.js';
+import { dashboardRoute } from './dashboard/routes.js';
 import { listen, type ListeningSandbox } from './server.js';
 import { factsRoutes } from './facts/route.js';
 import { generatedOperations, type FactOperation } from './facts/operations.js';
@@ -184,7 +185,7 @@ export class Sandbox {
       state: this.state,
       faults: this.faults,
       routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), ...(facts ? [facts.check] : []), flowsRoute(this.#flows)],
-      control: controlRoute(this.#flows),
+      control: [controlRoute(this.#flows), dashboardRoute(this.#flows)],
       ...(facts ? { fallback: facts.answer } : {}),
     });
   }

@@ -26,3 +26,10 @@ export function loopbackURL(text: string): URL | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return isLoopbackAddress(host) ? url : undefined;
 }
+
+/** Whether a `Host` header names this machine: a loopback IP literal or `localhost`, with any port. */
+export function isLoopbackHost(host: string | null): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || isLoopbackAddress(name);
+}

@@ -33,12 +33,17 @@ export interface CallbackRecord {
   tries: CallbackTry[];
   /** `pending` while tries are left, then `delivered` or `failed`; `refused` for a URL that is not loopback. */
   state: 'pending' | 'delivered' | 'failed' | 'refused';
+  /** When the next retry is due, while one is scheduled. */
+  next_retry_at?: string;
 }
 
 /** Sends callbacks and keeps their records. */
 export class CallbackSender {
   readonly records: CallbackRecord[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
+  // The pending retry of each record, by id: a resend replaces it rather than running beside it.
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  // What each record delivers, kept off the record, which is listed to any loopback caller.
+  readonly #events = new Map<string, SandboxEvent & { id: string }>();
 
   constructor(
     readonly build: (event: SandboxEvent) => Promise<SandboxNotification>,
@@ -57,39 +62,61 @@ export class CallbackSender {
     const event = { ...callback, id: callback.id ?? randomUUID() };
     const record: CallbackRecord = { id: event.id, url, event_type: event.event_type, subject, tries: [], state: 'pending' };
     this.records.push(record);
-    const target = loopbackURL(url);
+    this.#events.set(event.id, event);
+    await this.#deliver(record, 0);
+    return record;
+  }
+
+  /**
+   * Delivers a callback again, as a merchant asks WeChat Pay to (the dashboard's resend button):
+   * a new series of tries on the same record; `undefined` for an unknown id.
+   */
+  async resend(id: string): Promise<CallbackRecord | undefined> {
+    const record = this.records.find((each) => each.id === id);
+    if (!record) return undefined;
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
+    record.state = 'pending';
+    await this.#deliver(record, 0);
+    return record;
+  }
+
+  async #deliver(record: CallbackRecord, index: number): Promise<void> {
+    const target = loopbackURL(record.url);
     if (!target) {
       record.state = 'refused';
-      return record;
+      return;
     }
-    const attempt = async (index: number): Promise<void> => {
-      const outcome = await post(target, await this.build(event));
-      record.tries.push({ at: beijingTime(new Date()), ...outcome });
-      if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
-        record.state = 'delivered';
-        return;
-      }
-      const delay = this.retryDelays[index];
-      if (delay === undefined) {
-        record.state = 'failed';
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        void attempt(index + 1);
-      }, delay);
-      timer.unref();
-      this.#timers.add(timer);
-    };
-    await attempt(0);
-    return record;
+    delete record.next_retry_at;
+    const outcome = await post(target, await this.build(this.#events.get(record.id)!));
+    record.tries.push({ at: beijingTime(new Date()), ...outcome });
+    if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
+      record.state = 'delivered';
+      return;
+    }
+    const delay = this.retryDelays[index];
+    if (delay === undefined) {
+      record.state = 'failed';
+      return;
+    }
+    record.next_retry_at = beijingTime(new Date(Date.now() + delay));
+    const timer = setTimeout(() => {
+      this.#timers.delete(record.id);
+      void this.#deliver(record, index + 1);
+    }, delay);
+    timer.unref();
+    this.#timers.set(record.id, timer);
   }
 
   /** Stops every pending retry. */
   close(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
-    for (const record of this.records) if (record.state === 'pending') record.state = 'failed';
+    for (const record of this.records) {
+      if (record.state !== 'pending') continue;
+      record.state = 'failed';
+      delete record.next_retry_at;
+    }
   }
 }
 
