@@ -32,6 +32,7 @@ export default defineConfig({
           { text: '文件上传与下载', link: '/guide/files' },
           { text: '沙箱', link: '/guide/sandbox' },
           { text: '沙箱：支付全流程', link: '/guide/sandbox-flows' },
+          { text: '沙箱看板', link: '/guide/dashboard' },
         ],
       },
       { text: '接口', items: [{ text: '接口一览', link: '/openapi/' }] },
