@@ -80,7 +80,8 @@ describe('wxpay sandbox (standalone)', function () {
       run.stop();
     }
     expect(await run.done).to.equal(0);
-    expect(run.output().stderr).to.equal('wxpay sandbox: stopped\n');
+    // stderr names the dashboard and its loopback rule, then says it stopped; stdout is the one JSON line.
+    expect(run.output().stderr).to.equal(`wxpay sandbox: dashboard at ${printed.url}sandbox/ (served to this machine only: loopback callers naming a loopback host)\nwxpay sandbox: stopped\n`);
     expect(run.output().stdout.split('\n').filter(Boolean)).to.have.length(1);
     // Stopped: the port no longer answers.
     expect(await fetch(`${printed.url}sandbox/callbacks`).then(() => 'answered', () => 'refused')).to.equal('refused');
