@@ -40,12 +40,13 @@ describe('Sandbox control routes (/sandbox/, loopback only)', () => {
     expect((await control('transfer', { out_bill_no })).json.transfer).to.include({ state: 'SUCCESS' });
   });
 
-  it('answers bad commands with PARAM_ERROR, unknown subjects with their documented code, unknown routes with the gateway', async () => {
+  it('answers bad commands with PARAM_ERROR, unknown subjects with their documented code, unknown control routes with 404', async () => {
     expect(await control('pay', 'not json')).to.deep.include({ status: 400 });
     expect((await control('pay', {})).json).to.deep.include({ code: 'PARAM_ERROR', detail: { field: 'out_trade_no', location: 'body' } });
     expect(await control('pay', { out_trade_no: 'NOSUCHORDER' })).to.deep.include({ status: 404, json: { code: 'ORDER_NOT_EXIST', message: 'no order NOSUCHORDER' } });
     expect((await control('pay', { out_trade_no: 'X', trade_state: 'MAYBE' })).json.code).to.equal('PARAM_ERROR');
     const unknown = await fetch(`${live.server.url}sandbox/__proto__`, { method: 'POST', body: '{}' });
-    expect(unknown.status).to.equal(401);
+    expect(unknown.status).to.equal(404);
+    expect(await unknown.json()).to.include({ code: 'NOT_FOUND' });
   });
 });
