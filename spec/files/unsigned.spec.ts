@@ -4,6 +4,8 @@ import { Builder } from '../../lib/client.js';
 import { VerificationError } from '../../lib/errors.js';
 import { isUnsigned, UNSIGNED_PATHS } from '../../lib/files/unsigned.js';
 import { mswGateway } from '../support/gateway.js';
+import { DOWNLOADS } from '../../lib/endpoints/downloads.js';
+import { routeOf } from '../../lib/hosts.js';
 
 // Every listed template with its variable filled in, as a request would name it.
 const LISTED = UNSIGNED_PATHS.map((template) => template.replace(/\{[^}]+\}/g, 'ChsyMFQ0AAAAAA'));
@@ -24,6 +26,13 @@ describe('the unsigned-answer list (explicit, one place)', () => {
     expect(UNSIGNED_PATHS).to.include.members(['/v3/billdownload/file', '/v3/transferdownload/signfile', '/v3/transferdownload/elecvoucherfile', '/v3/global/statements', '/v3/merchant-service/images/{media_id}']);
     for (const path of LISTED) expect(isUnsigned(path), path).to.equal(true);
     for (const path of SIGNED) expect(isUnsigned(path), path).to.equal(false);
+  });
+
+  it('covers every download of the generated registry, as the client routes it', () => {
+    for (const template of DOWNLOADS) {
+      const { template: sent } = routeOf(template, {});
+      expect(isUnsigned(`/${sent.replace(/\{[^}]+\}/g, 'ChsyMFQ0AAAAAA')}`), template).to.equal(true);
+    }
   });
 
   it('accepts an unsigned answer on every listed path', async () => {
