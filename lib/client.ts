@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import axios, { type CreateAxiosDefaults } from 'axios';
+import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { createChain, type Dispatch } from './chain.js';
-import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
+import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH, type DecoratedConfig, type RequestOptions } from './decorator.js';
 import { checkHosts, routeOf } from './hosts.js';
 import { withDeadline } from './deadline.js';
 import { attempter } from './transport/attempts.js';
@@ -12,14 +12,15 @@ import { Rsa } from './crypto/rsa.js';
 import { KeyRing } from './keyring.js';
 import { preferredKeyId, signer } from './signer.js';
 import { verifier } from './verifier.js';
-import { downloader } from './files/download.js';
+import { downloader, type Download } from './files/download.js';
 import type { WechatpayClient } from './types.js';
+import { isV2, isV2Only, v2Decorator, type V2Config } from './v2/client.js';
 
 /** Anything `Rsa.from` loads: a `KeyObject`, PEM, `file://` path, prefixed base64, PKCS#12. */
 export type KeyInput = Parameters<typeof Rsa.from>[0];
 
 /** The configuration of a client (see `Builder.factory`). */
-export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | 'transformRequest' | 'transformResponse' | 'validateStatus' | 'responseType' | 'params' | 'data'> {
+export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | 'transformRequest' | 'transformResponse' | 'validateStatus' | 'responseType' | 'params' | 'data'>, V2Config {
   /** The merchant id (商户号). */
   mchid: string;
   /** The serial number of the merchant API certificate (商户API证书序列号). */
@@ -48,6 +49,16 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | '
   /** Told of every attempt: method, template, URL without query values, status, Request-ID, attempt, ms. */
   hooks?: Hooks;
 }
+
+/** A client for APIv2 only: the APIv2 key, no APIv3 keys (a `v3/…` call then fails with `ERR_CONFIG`). */
+export type WechatpayV2Config = Omit<WechatpayConfig, 'mchid' | 'serial' | 'privateKey' | 'certs' | 'secret'> & {
+  /** The merchant id; when given, `mch_id` in `xml` must equal it. */
+  mchid?: string;
+  secret: string;
+  serial?: undefined;
+  privateKey?: undefined;
+  certs?: undefined;
+};
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 
@@ -122,16 +133,18 @@ export const DEFAULT_TIMEOUT = 10_000;
  * Makes a client. Throws an {@link ArgumentError} (`ERR_CONFIG`) at once on a bad config.
  * Keys live in this closure and in the interceptors, never on axios's config.
  */
-function createClient(config: WechatpayConfig): WechatpayClient {
-  const { mchid, serial, privateKey, keys, ring } = load(config);
-  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, headers, hosts: hostsInput, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, retry, backupBaseURL, hooks, ...axiosDefaults } = config;
+function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayClient {
+  if (config === null || typeof config !== 'object') throw new ArgumentError('ERR_CONFIG', 'config must be an object');
+  const v3 = isV2Only(config) ? undefined : load(config as WechatpayConfig);
+  const { mchid: _m, serial: _s, privateKey: _p, certs: _c, secret: _k, merchant: _t, headers, hosts: hostsInput, baseURL = DEFAULT_BASE_URL, timeout = DEFAULT_TIMEOUT, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, retry, backupBaseURL, hooks, ...axiosDefaults } = config;
+  const mchid = v3?.mchid ?? (config.mchid === undefined ? undefined : requireString(config as unknown as Record<string, unknown>, 'mchid'));
   checkTimeout(timeout, 'ERR_CONFIG', 'config.timeout');
   checkBaseURL(baseURL, 'config.baseURL');
   if (backupBaseURL !== undefined) checkBaseURL(backupBaseURL, 'config.backupBaseURL');
   if (hooks !== undefined && (hooks === null || typeof hooks !== 'object')) throw new ArgumentError('ERR_CONFIG', 'config.hooks must be an object { request, response, error }');
   checkHeaders(headers, 'ERR_CONFIG', 'config.headers');
   const hosts = checkHosts(hostsInput);
-  const instance = axios.create({
+  const defaults: CreateAxiosDefaults = {
     ...axiosDefaults,
     baseURL,
     maxContentLength,
@@ -146,43 +159,62 @@ function createClient(config: WechatpayConfig): WechatpayClient {
     transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     validateStatus: null,
-  });
-  instance.interceptors.request.use(signer(instance, { mchid, serial, privateKey, keys }));
-  const { onFulfilled, onRejected } = verifier(keys);
-  // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
-  instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
+  };
+  const policy = retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry');
+  const sender = (instance: AxiosInstance) => attempter({ instance, timeout, baseURL, backupBaseURL, retry: policy, hooks });
+  /** Routes a call to its host, decorates it (throwing before anything is sent), and sends it. */
+  const dispatcher =
+    (send: ReturnType<typeof attempter>, decorator: (method: string, template: string, options?: RequestOptions) => DecoratedConfig): Dispatch =>
+    (method, template, options) => {
+      try {
+        const route = routeOf(template, hosts);
+        const request = decorator(method, route.template, options);
+        // Another host's operation goes there (and never fails over), unless the call names its own baseURL.
+        if (route.baseURL !== undefined && !(options && 'baseURL' in options)) request.baseURL = route.baseURL;
+        return send(request);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
 
-  const send = attempter({ instance, timeout, baseURL, backupBaseURL, retry: retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry'), hooks });
-  const dispatch: Dispatch = (method, template, options) => {
-    try {
-      const route = routeOf(template, hosts);
-      const request = decorate(method, route.template, options);
-      // Another host's operation goes there (and never fails over), unless the call names its own baseURL.
-      if (route.baseURL !== undefined && !(options && 'baseURL' in options)) request.baseURL = route.baseURL;
-      return send(request);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  const { onFulfilled, onRejected } = verifier(v3?.keys ?? new Map());
+  // APIv2 calls go through an instance of their own: no RSA signer, their own answer check.
+  const v2Instance = axios.create(defaults);
+  const dispatchV2 = dispatcher(sender(v2Instance), v2Decorator({ ...config, mchid }, v2Instance, onRejected));
+  const noV3 = () => new ArgumentError('ERR_CONFIG', 'this client has no APIv3 keys (serial, privateKey, certs): only v2/… calls are possible');
+  let dispatchV3: Dispatch = () => Promise.reject(noV3());
+  let encrypt = (_text: string): string => {
+    throw noV3();
   };
-  // `encrypt` uses the key `Wechatpay-Serial` names on every request (preferredKeyId), so the two always match.
-  const encrypt = (text: string): string => {
-    const id = preferredKeyId(keys);
-    if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
-    return Rsa.encrypt(text, keys.get(id)!);
-  };
-  // A download URL may point at either origin.
-  const download = downloader({
-    baseURLs: [baseURL, backupBaseURL],
-    timeout,
-    send: (request, defaultTimeout) => withDeadline(instance, request, defaultTimeout),
-  });
-  return createChain(dispatch, `[Wechatpay mchid=${mchid} ${baseURL}]`, undefined, { encrypt, download }) as WechatpayClient;
+  let download = (() => Promise.reject(noV3())) as Download;
+  if (v3) {
+    const { serial, privateKey, keys, ring } = v3;
+    const instance = axios.create(defaults);
+    instance.interceptors.request.use(signer(instance, { mchid: v3.mchid, serial, privateKey, keys }));
+    // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
+    instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
+    dispatchV3 = dispatcher(sender(instance), decorate);
+    // `encrypt` uses the key `Wechatpay-Serial` names on every request (preferredKeyId), so the two always match.
+    encrypt = (text: string): string => {
+      const id = preferredKeyId(keys);
+      if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
+      return Rsa.encrypt(text, keys.get(id)!);
+    };
+    // A download URL may point at either origin.
+    download = downloader({
+      baseURLs: [baseURL, backupBaseURL],
+      timeout,
+      send: (request, defaultTimeout) => withDeadline(instance, request, defaultTimeout),
+    });
+  }
+  const dispatch: Dispatch = (method, template, options) => (isV2(template) ? dispatchV2(method, template, options) : dispatchV3(method, template, options));
+  return createChain(dispatch, `[Wechatpay mchid=${mchid ?? '-'} ${baseURL}]`, undefined, { encrypt, download }) as WechatpayClient;
 }
 
 /** The client class, for those coming from wechatpay-axios-plugin: `new Wechatpay(config)`. */
-export const Wechatpay = function Wechatpay(this: unknown, config: WechatpayConfig) {
+export const Wechatpay = function Wechatpay(this: unknown, config: WechatpayConfig | WechatpayV2Config) {
   return createClient(config);
-} as unknown as new (config: WechatpayConfig) => WechatpayClient;
+} as unknown as new (config: WechatpayConfig | WechatpayV2Config) => WechatpayClient;
 
 /** Builds clients, as wechatpay-php's `Builder::factory`. */
 export const Builder = {

@@ -10,6 +10,8 @@ import { ArgumentError, VerificationError, WechatpayError } from './errors.js';
 import { KeyRing } from './keyring.js';
 import { headerOf, verifySigned, type HeaderSource } from './verifier.js';
 import type { NotificationEvent, WechatpayEvent } from './events.js';
+import { readV2Notification, v2ReplyBody } from './v2/notification.js';
+import type { XmlFields } from './v2/xml.js';
 
 /** The one algorithm WeChat Pay encrypts callbacks and certificates with. */
 const ALGORITHM = 'AEAD_AES_256_GCM';
@@ -24,12 +26,14 @@ export type NotificationErrorCode = 'ERR_NOTIFICATION' | 'ERR_ALGORITHM' | 'ERR_
 
 export type { NotificationEvent } from './events.js';
 
-/** Options of {@link Notifications}. */
+/** Options of {@link Notifications}: the APIv3 fields, the APIv2 `secret`, or both. */
 export interface NotificationOptions {
   /** The APIv3 key (32 bytes). Kept in a private field; never shown in a message. */
-  apiv3Key: string | Buffer;
+  apiv3Key?: string | Buffer;
   /** WeChat Pay keys by id, as the client's `certs`; or a {@link KeyRing}, which learns new certificates. */
-  certs: Record<string, RsaKeyLike> | KeyRing;
+  certs?: Record<string, RsaKeyLike> | KeyRing;
+  /** The APIv2 key, for {@link Notifications.v2} and {@link Notifications.handlerV2}. Kept in a private field. */
+  secret?: string;
 }
 
 /** A reply to WeChat Pay: write `status`, `headers` and `body` as they are. */
@@ -116,13 +120,20 @@ export class Notifications {
     res.end(reply.body);
   }
 
-  readonly #apiv3Key: Buffer;
-  readonly #keys: ReadonlyMap<string, KeyObject>;
+  readonly #apiv3Key: Buffer | undefined;
+  readonly #keys: ReadonlyMap<string, KeyObject> = new Map();
   readonly #ring: KeyRing | undefined;
+  readonly #secret: string | undefined;
 
-  /** @throws ArgumentError `ERR_CONFIG` for an APIv3 key that is not 32 bytes, or no usable WeChat Pay key. */
+  /**
+   * @throws ArgumentError `ERR_CONFIG` for an APIv3 key that is not 32 bytes, no usable WeChat Pay key,
+   * or an APIv2 `secret` that is not a non-empty string. With only `secret`, the APIv3 fields may be left out.
+   */
   constructor(options: NotificationOptions) {
-    const { apiv3Key, certs } = options ?? ({} as NotificationOptions);
+    const { apiv3Key, certs, secret } = options ?? ({} as NotificationOptions);
+    if (secret !== undefined && (typeof secret !== 'string' || secret === '')) throw new ArgumentError('ERR_CONFIG', 'Notifications: secret (the APIv2 key) must be a non-empty string');
+    this.#secret = secret;
+    if (secret !== undefined && apiv3Key === undefined && certs === undefined) return;
     const key = Buffer.isBuffer(apiv3Key) ? Buffer.from(apiv3Key) : typeof apiv3Key === 'string' ? Buffer.from(apiv3Key, 'utf8') : undefined;
     if (!key || key.length !== 32) throw new ArgumentError('ERR_CONFIG', `Notifications: the APIv3 key must be 32 bytes, got ${key ? key.length : typeof apiv3Key}`);
     this.#apiv3Key = key;
@@ -155,6 +166,7 @@ export class Notifications {
   /** As {@link Notifications.verify}, with the resource's type named by the caller. */
   async verify<T>(body: string | Buffer, headers: HeaderSource): Promise<NotificationEvent<T>>;
   async verify(body: string | Buffer, headers: HeaderSource): Promise<NotificationEvent<unknown>> {
+    if (this.#apiv3Key === undefined) throw new ArgumentError('ERR_CONFIG', 'Notifications: no APIv3 key and certs were given, only the APIv2 secret: use notifications.v2()');
     const bytes = bytesOf(body);
     if (headers === null || typeof headers !== 'object') throw new ArgumentError('ERR_ARGUMENT', 'callback: headers must be an object or a Headers');
     const context = { requestId: headerOf(headers, 'Request-ID') };
@@ -175,7 +187,7 @@ export class Notifications {
     if (algorithm !== ALGORITHM) throw new WechatpayError('ERR_ALGORITHM', `callback: resource.algorithm ${JSON.stringify(algorithm)} is not ${ALGORITHM}`);
     if (typeof ciphertext !== 'string' || typeof nonce !== 'string' || nonce === '') throw malformed('resource lacks ciphertext or nonce');
     if (aad !== undefined && aad !== null && typeof aad !== 'string') throw malformed('resource.associated_data is not a string');
-    const plaintext = AesGcm.decrypt(ciphertext, this.#apiv3Key, nonce, aad ?? '');
+    const plaintext = AesGcm.decrypt(ciphertext, this.#apiv3Key!, nonce, aad ?? '');
     let resource: unknown;
     try {
       resource = JSON.parse(plaintext);
@@ -223,6 +235,49 @@ export class Notifications {
         return fail(error, Notifications.failure('the merchant could not process the callback', 500));
       }
       Notifications.send(res, Notifications.success());
+    };
+  }
+
+  /**
+   * Reads an APIv2 callback (XML): a pay result's `sign` verified; a refund result's `req_info`
+   * decrypted (AES-256-ECB, key = MD5 of the APIv2 key) and put back in place as an object.
+   *
+   * @param body the raw body, exactly as received.
+   * @throws ArgumentError `ERR_CONFIG` without `secret`; `ERR_ARGUMENT` when `body` is not a string or Buffer.
+   * @throws VerificationError `ERR_NOTIFICATION` (missing or wrong sign), `ERR_RESPONSE_XML` (not plain XML: DOCTYPE, entities, malformed).
+   * @throws WechatpayError `ERR_DECRYPT` for a `req_info` that does not decrypt.
+   */
+  v2<T extends XmlFields = XmlFields>(body: string | Buffer): T {
+    if (this.#secret === undefined) throw new ArgumentError('ERR_CONFIG', 'Notifications: APIv2 callbacks need the APIv2 key: new Notifications({ secret })');
+    return readV2Notification(bytesOf(body), this.#secret) as T;
+  }
+
+  /**
+   * A node:http / Express (after `express.raw({ type: 'text/xml' })`) handler for APIv2 callbacks:
+   * reads the raw body, {@link Notifications.v2}, awaits `onEvent`, and replies `SUCCESS`; on
+   * failure, `FAIL` with a short message, with 401 (sign), 400 (malformed, undecryptable) or 500
+   * (`onEvent` threw), so that WeChat Pay sends it again.
+   */
+  handlerV2<T extends XmlFields = XmlFields>(onEvent: (fields: T) => unknown, options: CallbackHandlerOptions = {}) {
+    const reply = (res: CallbackResponse, status: number, success: boolean, message?: string) =>
+      Notifications.send(res, { status, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: v2ReplyBody(success, message) });
+    return async (req: CallbackRequest, res: CallbackResponse): Promise<void> => {
+      let fields: T;
+      try {
+        const raw = req.body !== undefined ? req.body : req.readableEnded ? undefined : await readAll(req);
+        fields = this.v2<T>(raw as string | Buffer);
+      } catch (error) {
+        options.onError?.(error);
+        const code = error instanceof WechatpayError ? error.code : 'ERR_CALLBACK';
+        return reply(res, error instanceof VerificationError ? 401 : error instanceof ArgumentError ? 500 : 400, false, `callback rejected: ${code}`);
+      }
+      try {
+        await onEvent(fields);
+      } catch (error) {
+        options.onError?.(error);
+        return reply(res, 500, false, 'the merchant could not process the callback');
+      }
+      reply(res, 200, true);
     };
   }
 }

@@ -180,7 +180,7 @@ function fromFile(path: string, shown: string, type: RsaKeyType, passphrase: str
 }
 
 /** `file://` + path as PHP users write it, or a proper file URL (percent-encoded) as `pathToFileURL` makes. */
-function filePathOf(thing: string): string {
+export function filePathOf(thing: string): string {
   const raw = thing.slice(FILE_SCHEME.length);
   if (existsSync(raw)) return raw;
   try {

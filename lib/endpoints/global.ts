@@ -45,8 +45,8 @@ export interface GlobalV3CustomsOrdersGetAnswer {
 export interface GlobalV3CustomsOrdersPostJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;
   /** 关税 */ duty?: number;
@@ -82,8 +82,8 @@ export interface GlobalV3CustomsOrdersPostAnswer {
 export interface GlobalV3CustomsOrdersPatchJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 商户子订单号 */ sub_order_no?: string;
   /** 海关编码 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;
@@ -152,8 +152,8 @@ export interface GlobalV3CustomsRedeclarePostAnswer {
 export interface GlobalV3CustomsVerifyCertificatePostJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 商户子订单号 */ sub_order_no?: string;
   /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;

@@ -29,12 +29,12 @@ export interface V2AppauthGetaccesstokenGet extends V2CallOptions {
 
 /** The answer (`data`) of `GET /v2/appauth/getaccesstoken`. */
 export interface V2AppauthGetaccesstokenGetAnswer {
-  /** 返回状态码 */ retcode: 0 | -1;
+  /** 返回状态码 */ retcode: '0' | '-1';
   retmsg: string;
   /** 接口调用凭证 */ access_token: string;
-  access_token_expire_in: number;
+  access_token_expire_in: `${number}`;
   /** refresh令牌 */ refresh_token: string;
-  refresh_token_expire_in: number;
+  refresh_token_expire_in: `${number}`;
 }
 
 /**
@@ -327,8 +327,8 @@ export interface V2CgiBinMchCustomsCustomdeclareorderPost extends V2CallOptions 
     /** 签名 */ sign?: string;
     /** 公众账号ID */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 微信支付订单号 */ transaction_id: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 微信支付订单号 */ transaction_id?: string;
     /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
     /** 商户海关备案号 */ mch_customs_no: string;
     /** 关税 */ duty?: number;
@@ -373,8 +373,8 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPost extends V2CallOptions 
     /** 签名 */ sign?: string;
     /** 公众账号ID */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 微信支付订单号 */ transaction_id: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 微信支付订单号 */ transaction_id?: string;
     /** 商户子订单号 */ sub_order_no: string;
     /** 微信子订单号 */ sub_order_id: string;
     /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
@@ -392,20 +392,20 @@ export interface V2CgiBinMchCustomsCustomdeclarequeryPostAnswer {
   /** 错误代码 */ err_code?: string;
   /** 错误代码描述 */ err_code_des?: string;
   /** 微信支付订单号 */ transaction_id: string;
-  /** 笔数 */ count: number;
-  /** 商户子订单号 */ sub_order_no_$n?: string;
-  /** 微信子订单号 */ sub_order_id_$n?: string;
-  /** 商户海关备案号 */ mch_customs_no_$n?: string;
-  /** 海关 */ customs_$n: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
-  /** 币种 */ fee_type_$n?: string;
-  /** 应付金额 */ order_fee_$n?: number;
-  /** 关税 */ duty_$n?: number;
-  /** 物流费 */ transport_fee_$n?: number;
-  /** 商品价格 */ product_fee_$n?: number;
-  /** 状态码 */ state_$n: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
-  /** 申报结果说明 */ explanation_$n?: string;
-  /** 最后更新时间 */ modify_time_$n: string;
-  /** 订购人和支付人身份信息校验结果 */ cert_check_result_$n: 'UNCHECKED' | 'SAME' | 'DIFFERENT';
+  /** 笔数 */ count: `${number}`;
+  /** 商户子订单号 */ [field: `sub_order_no_${number}`]: string;
+  /** 微信子订单号 */ [field: `sub_order_id_${number}`]: string;
+  /** 商户海关备案号 */ [field: `mch_customs_no_${number}`]: string;
+  /** 海关 */ [field: `customs_${number}`]: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
+  /** 币种 */ [field: `fee_type_${number}`]: string;
+  /** 应付金额 */ [field: `order_fee_${number}`]: `${number}`;
+  /** 关税 */ [field: `duty_${number}`]: `${number}`;
+  /** 物流费 */ [field: `transport_fee_${number}`]: `${number}`;
+  /** 商品价格 */ [field: `product_fee_${number}`]: `${number}`;
+  /** 状态码 */ [field: `state_${number}`]: 'NDECLARED' | 'SUBMITTED' | 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'EXCEPT';
+  /** 申报结果说明 */ [field: `explanation_${number}`]: string;
+  /** 最后更新时间 */ [field: `modify_time_${number}`]: string;
+  /** 订购人和支付人身份信息校验结果 */ [field: `cert_check_result_${number}`]: 'UNCHECKED' | 'SAME' | 'DIFFERENT';
   verify_department: 'UNIONPAY' | 'NETSUNION' | 'OTHERS';
   /** 验核机构交易流水号 */ verify_department_trade_id: string;
 }
@@ -417,8 +417,8 @@ export interface V2CgiBinMchNewcustomsCustomdeclareredeclarePost extends V2CallO
     /** 签名 */ sign?: string;
     /** 公众账号ID */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 微信支付订单号 */ transaction_id: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 微信支付订单号 */ transaction_id?: string;
     /** 商户子订单号 */ sub_order_no?: string;
     /** 微信子订单号 */ sub_order_id?: string;
     /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
@@ -453,8 +453,8 @@ export interface V2DepositConsumePost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 押金总金额 */ total_fee: number;
     /** 消费金额 */ consume_fee: number;
     /** 货币类型 */ fee_type: string;
@@ -479,8 +479,8 @@ export interface V2DepositConsumePostAnswer {
   /** 错误代码描述 */ err_code_des?: string;
   /** 微信订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
-  /** 押金总金额 */ total_fee: number;
-  /** 消费金额 */ consume_fee: number;
+  /** 押金总金额 */ total_fee: `${number}`;
+  /** 消费金额 */ consume_fee: `${number}`;
   /** 货币类型 */ fee_type?: string;
 }
 
@@ -533,11 +533,11 @@ export interface V2DepositFacepayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 标价币种 */ fee_type?: string;
-  /** 标价金额 */ total_fee: number;
+  /** 标价金额 */ total_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -595,11 +595,11 @@ export interface V2DepositMicropayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 货币类型 */ fee_type?: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -615,8 +615,8 @@ export interface V2DepositOrderqueryPost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id?: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
@@ -644,23 +644,23 @@ export interface V2DepositOrderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 代金券金额 */ coupon_fee?: number;
-  /** 代金券使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券ID */ coupon_id_$n?: string;
-  /** 单个代金券支付金额 */ coupon_fee_$n?: number;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
+  /** 代金券使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
   /** 交易状态描述 */ trade_state_desc: string;
   promotion_detail?: string;
-  /** 押金消费金额 */ consume_fee?: number;
+  /** 押金消费金额 */ consume_fee?: `${number}`;
 }
 
 /** The options of `POST /v2/deposit/refund`. */
@@ -673,8 +673,8 @@ export interface V2DepositRefundPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 商户退款单号 */ out_refund_no: string;
     /** 订单金额 */ total_fee: number;
     /** 退款金额 */ refund_fee: number;
@@ -702,19 +702,19 @@ export interface V2DepositRefundPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商户退款单号 */ out_refund_no: string;
   /** 微信退款单号 */ refund_id: string;
-  /** 退款金额 */ refund_fee: number;
-  /** 应结退款金额 */ settlement_refund_fee?: number;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 退款金额 */ refund_fee: `${number}`;
+  /** 应结退款金额 */ settlement_refund_fee?: `${number}`;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金退款金额 */ cash_refund_fee?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券退款总金额 */ coupon_refund_fee?: number;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n?: string;
+  /** 现金退款金额 */ cash_refund_fee?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券退款总金额 */ coupon_refund_fee?: `${number}`;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ coupon_refund_count?: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}`]: string;
 }
 
 /** The options of `POST /v2/deposit/refundquery`. */
@@ -727,10 +727,10 @@ export interface V2DepositRefundqueryPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 商户退款单号 */ out_refund_no: string;
-    /** 微信退款单号 */ refund_id: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 商户退款单号 */ out_refund_no?: string;
+    /** 微信退款单号 */ refund_id?: string;
     /** 偏移量 */ offset?: number;
   };
 }
@@ -748,28 +748,28 @@ export interface V2DepositRefundqueryPostAnswer {
   /** 子商户号 */ sub_mch_id?: string;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
-  /** 订单总退款次数 */ total_refund_count?: number;
+  /** 订单总退款次数 */ total_refund_count?: `${number}`;
   /** 微信订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 退款笔数 */ refund_count: number;
-  /** 商户退款单号 */ out_refund_no_$n: string;
-  /** 微信退款单号 */ refund_id_$n: string;
-  /** 退款渠道 */ refund_channel_$n?: string;
-  /** 申请退款金额 */ refund_fee_$n: number;
-  /** 退款金额 */ settlement_refund_fee_$n?: number;
-  /** 代金券类型 */ coupon_type_$n_$m?: string;
-  /** 总代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count_$n?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n_$m?: string;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n_$m?: number;
-  /** 退款状态 */ refund_status_$n: string;
-  /** 退款资金来源 */ refund_account_$n?: string;
-  /** 退款入账账户 */ refund_recv_accout_$n: string;
-  /** 退款成功时间 */ refund_success_time_$n?: string;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 退款笔数 */ refund_count: `${number}`;
+  /** 商户退款单号 */ [field: `out_refund_no_${number}`]: string;
+  /** 微信退款单号 */ [field: `refund_id_${number}`]: string;
+  /** 退款渠道 */ [field: `refund_channel_${number}`]: string;
+  /** 申请退款金额 */ [field: `refund_fee_${number}`]: `${number}`;
+  /** 退款金额 */ [field: `settlement_refund_fee_${number}`]: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}_${number}`]: string;
+  /** 总代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ [field: `coupon_refund_count_${number}`]: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}_${number}`]: string;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}_${number}`]: `${number}`;
+  /** 退款状态 */ [field: `refund_status_${number}`]: string;
+  /** 退款资金来源 */ [field: `refund_account_${number}`]: string;
+  /** 退款入账账户 */ [field: `refund_recv_accout_${number}`]: string;
+  /** 退款成功时间 */ [field: `refund_success_time_${number}`]: string;
 }
 
 /** The options of `POST /v2/deposit/reverse`. */
@@ -878,7 +878,7 @@ export interface V2FaceGetWxpayfaceAuthinfoPostAnswer {
   /** 返回状态码 */ return_code: 'SUCCESS' | 'FAIL';
   /** 错误码描述 */ return_msg?: string;
   authinfo: string;
-  expires_in?: number;
+  expires_in?: `${number}`;
   nonce_str: string;
   sign: string;
   /** 公众号 */ appid: string;
@@ -918,7 +918,7 @@ export interface V2FundQueryautowithdrawbydatePostAnswer {
   /** 单据状态 */ withdraw_status: string;
   /** 单据失败原因 */ fail_reason?: string;
   /** 提现单单据ID */ withdraw_id?: string;
-  /** 金额 */ amount?: number;
+  /** 金额 */ amount?: `${number}`;
   /** 单据创建时间 */ create_time?: string;
   /** 单据成功时间 */ success_time?: string;
   /** 单据退票时间 */ refund_time?: string;
@@ -952,7 +952,7 @@ export interface V2FundReautowithdrawbydatePostAnswer {
   /** 商户号 */ mch_id: string;
   /** 小微商户号 */ sub_mch_id: string;
   /** 提现单单据ID */ withdraw_id: string;
-  /** 金额 */ amount: number;
+  /** 金额 */ amount: `${number}`;
   /** 单据创建时间 */ create_time: string;
   /** 随机字符 */ nonce_str: string;
 }
@@ -1125,19 +1125,19 @@ export interface V2MmpaymkttransfersGethbinfoPostAnswer {
   /** 红包状态 */ status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND';
   /** 发放类型 */ send_type: 'API' | 'UPLOAD' | 'ACTIVITY';
   /** 红包类型 */ hb_type: 'NORMAL' | 'GROUP';
-  /** 红包个数 */ total_num: number;
-  /** 红包金额 */ total_amount: number;
+  /** 红包个数 */ total_num: `${number}`;
+  /** 红包金额 */ total_amount: `${number}`;
   /** 失败原因 */ reason?: string;
   /** 红包发送时间 */ send_time: string;
   /** 红包退款时间 */ refund_time?: string;
-  /** 红包退款金额 */ refund_amount?: number;
+  /** 红包退款金额 */ refund_amount?: `${number}`;
   /** 祝福语 */ wishing?: string;
   /** 活动描述 */ remark?: string;
   /** 活动名称 */ act_name?: string;
   /** 红包领取记录 */ hblist?: {
     /** 裂变红包领取列表 */ hbinfo?: Array<{
       /** 领取红包的Openid */ openid?: string;
-      /** 金额 */ amount?: number;
+      /** 金额 */ amount?: `${number}`;
       /** 接收时间 */ rcv_time?: string;
     }>;
   };
@@ -1169,7 +1169,7 @@ export interface V2MmpaymkttransfersGettransferinfoPostAnswer {
   /** 失败原因 */ reason?: string;
   /** 收款用户openid */ openid: string;
   /** 收款用户姓名 */ transfer_name?: string;
-  /** 付款金额 */ payment_amount: number;
+  /** 付款金额 */ payment_amount: `${number}`;
   /** 转账时间 */ transfer_time: string;
   /** 付款成功时间 */ payment_time: string;
   /** 企业付款备注 */ desc: string;
@@ -1239,7 +1239,7 @@ export interface V2MmpaymkttransfersPromotionQuerywwsptrans2pocketPostAnswer {
   /** 红包状态 */ status: 'SUCCESS' | 'FAILED' | 'PROCESSING';
   /** 失败原因 */ reason: string;
   /** 收款用户姓名 */ transfer_name?: string;
-  /** 红包退款金额 */ payment_amount: number;
+  /** 红包退款金额 */ payment_amount: `${number}`;
   /** 转账时间 */ transfer_time: string;
   /** 付款描述 */ desc: string;
 }
@@ -1310,16 +1310,16 @@ export interface V2MmpaymkttransfersQueryCouponStockPostAnswer {
   /** 错误代码描述 */ err_code_des?: string;
   /** 代金券批次ID */ coupon_stock_id: string;
   /** 代金券名称 */ coupon_name?: string;
-  /** 代金券面额 */ coupon_value: number;
-  /** 代金券使用最低限额 */ coupon_mininumn?: number;
-  /** 代金券批次状态 */ coupon_stock_status: number;
-  /** 代金券数量 */ coupon_total: number;
-  /** 代金券最大领取数量 */ max_quota?: number;
-  /** 代金券已经发送的数量 */ is_send_num?: number;
+  /** 代金券面额 */ coupon_value: `${number}`;
+  /** 代金券使用最低限额 */ coupon_mininumn?: `${number}`;
+  /** 代金券批次状态 */ coupon_stock_status: `${number}`;
+  /** 代金券数量 */ coupon_total: `${number}`;
+  /** 代金券最大领取数量 */ max_quota?: `${number}`;
+  /** 代金券已经发送的数量 */ is_send_num?: `${number}`;
   /** 生效开始时间 */ begin_time: string;
   /** 生效结束时间 */ end_time: string;
   /** 创建时间 */ create_time: string;
-  /** 代金券预算额度 */ coupon_budget?: number;
+  /** 代金券预算额度 */ coupon_budget?: `${number}`;
   /** 生效开始时间 */ begin_time_t: string;
   /** 生效结束时间 */ end_time_t: string;
   /** 创建时间 */ create_time_t: string;
@@ -1357,13 +1357,13 @@ export interface V2MmpaymkttransfersQuerycouponsinfoPostAnswer {
   /** 错误代码描述 */ err_code_des?: string;
   /** 代金券批次ID */ coupon_stock_id: string;
   /** 代金券id */ coupon_id: string;
-  /** 代金券面额 */ coupon_value: number;
-  /** 代金券使用最低限额 */ coupon_mininumn?: number;
+  /** 代金券面额 */ coupon_value: `${number}`;
+  /** 代金券使用最低限额 */ coupon_mininumn?: `${number}`;
   /** 代金券名称 */ coupon_name: string;
   /** 代金券状态 */ coupon_state: 'SENDED' | 'USED' | 'EXPIRED';
   /** 代金券描述 */ coupon_desc: string;
-  /** 代金券实际使用金额 */ coupon_use_value: number;
-  /** 优惠剩余可用额 */ coupon_remain_value: number;
+  /** 代金券实际使用金额 */ coupon_use_value: `${number}`;
+  /** 优惠剩余可用额 */ coupon_remain_value: `${number}`;
   /** 发放来源 */ send_source: 'FULL_SEND' | 'NORMAL';
   /** 是否允许部分使用 */ is_partial_use?: '1';
 }
@@ -1392,16 +1392,16 @@ export interface V2MmpaymkttransfersQueryworkwxredpackPostAnswer {
   /** 红包单号 */ detail_id: string;
   /** 红包状态 */ status: 'SENDING' | 'SENT' | 'FAILED' | 'RECEIVED' | 'RFUND_ING' | 'REFUND';
   /** 发放类型 */ send_type: 'API';
-  /** 红包金额 */ total_amount: number;
+  /** 红包金额 */ total_amount: `${number}`;
   /** 失败原因 */ reason?: string;
   /** 红包发送时间 */ send_time: string;
   /** 红包退款时间 */ refund_time?: string;
-  /** 红包退款金额 */ refund_amount?: number;
+  /** 红包退款金额 */ refund_amount?: `${number}`;
   /** 祝福语 */ wishing?: string;
   /** 活动描述 */ remark?: string;
   /** 活动名称 */ act_name?: string;
   /** 领取红包的Openid */ openid: string;
-  /** 金额 */ amount: number;
+  /** 金额 */ amount: `${number}`;
   /** 接收时间 */ rcv_time: string;
   /** 发送者名称 */ sender_name?: string;
   /** 发送者头像 */ sender_header_media_id?: string;
@@ -1438,9 +1438,9 @@ export interface V2MmpaymkttransfersSendCouponPostAnswer {
   /** 错误代码 */ err_code?: string;
   /** 错误代码描述 */ err_code_des?: string;
   /** 代金券批次id */ coupon_stock_id: string;
-  /** 返回记录数 */ resp_count: number;
-  /** 成功记录数 */ success_count: number;
-  /** 失败记录数 */ failed_count: number;
+  /** 返回记录数 */ resp_count: `${number}`;
+  /** 成功记录数 */ success_count: `${number}`;
+  /** 失败记录数 */ failed_count: `${number}`;
   /** 用户标识 */ openid: string;
   /** 返回码 */ ret_code: string;
   /** 代金券id */ coupon_id: string;
@@ -1482,7 +1482,7 @@ export interface V2MmpaymkttransfersSendgroupredpackPostAnswer {
   /** 商户号 */ mch_id: string;
   /** 公众账号appid */ wxappid: string;
   /** 用户openid */ re_openid: string;
-  /** 总金额 */ total_amount: number;
+  /** 总金额 */ total_amount: `${number}`;
   /** 微信单号 */ send_listid: string;
 }
 
@@ -1517,7 +1517,7 @@ export interface V2MmpaymkttransfersSendminiprogramhbPostAnswer {
   /** 商户号 */ mch_id: string;
   /** 公众账号appid */ wxappid: string;
   /** 用户openid */ re_openid: string;
-  /** 付款金额 */ total_amount: number;
+  /** 付款金额 */ total_amount: `${number}`;
   /** 微信单号 */ send_listid: string;
   /** Jsapi的入参 */ package: string;
 }
@@ -1556,7 +1556,7 @@ export interface V2MmpaymkttransfersSendredpackPostAnswer {
   /** 商户号 */ mch_id: string;
   /** 公众账号appid */ wxappid: string;
   /** 用户openid */ re_openid: string;
-  /** 付款金额 */ total_amount: number;
+  /** 付款金额 */ total_amount: `${number}`;
   /** 微信单号 */ send_listid: string;
 }
 
@@ -1593,7 +1593,7 @@ export interface V2MmpaymkttransfersSendworkwxredpackPostAnswer {
   /** 商户号 */ mch_id: string;
   /** 公众账号appid */ wxappid: string;
   /** 用户openid */ re_openid: string;
-  /** 付款金额 */ total_amount: number;
+  /** 付款金额 */ total_amount: `${number}`;
   /** 微信单号 */ send_listid: string;
   /** 发送者名称 */ sender_name?: string;
   /** 发送者头像 */ sender_header_media_id?: string;
@@ -1623,11 +1623,11 @@ export interface V2MmpaysptransPayBankPostAnswer {
   /** 错误代码描述 */ err_code_des?: string;
   /** 商户号 */ mch_id: string;
   /** 商户企业付款单号 */ partner_trade_no: string;
-  /** 代付金额 */ amount: number;
+  /** 代付金额 */ amount: `${number}`;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
   /** 微信企业付款单号 */ payment_no: string;
-  /** 手续费金额 */ cmms_amt: number;
+  /** 手续费金额 */ cmms_amt: `${number}`;
 }
 
 /** The options of `POST /v2/mmpaysptrans/query_bank`. */
@@ -1652,9 +1652,9 @@ export interface V2MmpaysptransQueryBankPostAnswer {
   /** 微信企业付款单号 */ payment_no: string;
   /** 银行卡号 */ bank_no_md5: string;
   /** 用户真实姓名 */ true_name_md5: string;
-  /** 代付金额 */ amount: number;
+  /** 代付金额 */ amount: `${number}`;
   /** 代付单状态 */ status: 'SUCCESS' | 'FAILED' | 'PROCESSING' | 'BANK_FAIL';
-  /** 手续费金额 */ cmms_amt: number;
+  /** 手续费金额 */ cmms_amt: `${number}`;
   /** 商户下单时间 */ create_time: string;
   /** 成功付款时间 */ pay_succ_time?: string;
   /** 失败原因 */ reason?: string;
@@ -1885,18 +1885,18 @@ export interface V2PapayPartnerQuerycontractPostAnswer {
   /** 返回状态码 */ return_code: 'SUCCESS' | 'FAIL';
   /** 返回信息 */ return_msg?: string;
   /** 业务结果 */ result_code: 'SUCCESS' | 'FAIL';
-  /** 商户号 */ mch_id: number;
+  /** 商户号 */ mch_id: `${number}`;
   /** 公众账号id */ appid: string;
   /** 委托代扣协议id */ contract_id: string;
-  /** 模板id */ plan_id: number;
+  /** 模板id */ plan_id: `${number}`;
   /** 请求序列号 */ request_serial: string;
   /** 签约协议号 */ contract_code: string;
   /** 用户账户展示名称 */ contract_display_account: string;
-  /** 协议状态 */ contract_state: number;
+  /** 协议状态 */ contract_state: `${number}`;
   /** 协议签署时间 */ contract_signed_time: string;
   /** 协议到期时间 */ contract_expired_time: string;
   /** 协议解约时间 */ contract_terminated_time?: string;
-  /** 协议解约方式 */ contract_termination_mode?: number;
+  /** 协议解约方式 */ contract_termination_mode?: `${number}`;
   /** 签名 */ sign: string;
   /** 解约备注 */ contract_termination_remark?: string;
   /** 用户标识 */ openid: string;
@@ -1960,18 +1960,18 @@ export interface V2PapayQuerycontractPostAnswer {
   /** 返回状态码 */ return_code: 'SUCCESS' | 'FAIL';
   /** 返回信息 */ return_msg?: string;
   /** 业务结果 */ result_code: 'SUCCESS' | 'FAIL';
-  /** 商户号 */ mch_id: number;
+  /** 商户号 */ mch_id: `${number}`;
   /** 公众账号id */ appid: string;
   /** 委托代扣协议id */ contract_id: string;
-  /** 模板id */ plan_id: number;
+  /** 模板id */ plan_id: `${number}`;
   /** 请求序列号 */ request_serial: string;
   /** 签约协议号 */ contract_code: string;
   /** 用户账户展示名称 */ contract_display_account: string;
-  /** 协议状态 */ contract_state: number;
+  /** 协议状态 */ contract_state: `${number}`;
   /** 协议签署时间 */ contract_signed_time: string;
   /** 协议到期时间 */ contract_expired_time: string;
   /** 协议解约时间 */ contract_terminated_time?: string;
-  /** 协议解约方式 */ contract_termination_mode?: number;
+  /** 协议解约方式 */ contract_termination_mode?: `${number}`;
   /** 签名 */ sign: string;
   /** 解约备注 */ contract_termination_remark?: string;
   /** 用户标识 */ openid: string;
@@ -2125,7 +2125,7 @@ export interface V2PayContractorderPostAnswer {
   /** 预支付交易会话标识 */ prepay_id: string;
   /** 交易类型 */ trade_type: string;
   /** 二维码链接 */ code_url?: string;
-  /** 模板id */ plan_id?: number;
+  /** 模板id */ plan_id?: `${number}`;
   /** 请求序列号 */ request_serial?: string;
   /** 签约协议号 */ contract_code?: string;
   /** 用户账户展示名称 */ contract_display_account?: string;
@@ -2225,11 +2225,11 @@ export interface V2PayFacepayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 标价币种 */ fee_type?: string;
-  /** 标价金额 */ total_fee: number;
+  /** 标价金额 */ total_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -2245,8 +2245,8 @@ export interface V2PayFacepayqueryPost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id?: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
@@ -2274,23 +2274,23 @@ export interface V2PayFacepayqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 代金券金额 */ coupon_fee?: number;
-  /** 代金券使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券ID */ coupon_id_$n?: string;
-  /** 单个代金券支付金额 */ coupon_fee_$n?: number;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
+  /** 代金券使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
   /** 交易状态描述 */ trade_state_desc: string;
   promotion_detail?: string;
-  /** 押金消费金额 */ consume_fee?: number;
+  /** 押金消费金额 */ consume_fee?: `${number}`;
 }
 
 /** The options of `POST /v2/pay/micropay`. */
@@ -2343,11 +2343,11 @@ export interface V2PayMicropayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 货币类型 */ fee_type?: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -2363,8 +2363,8 @@ export interface V2PayOrderqueryPost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id?: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
@@ -2392,23 +2392,23 @@ export interface V2PayOrderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 代金券金额 */ coupon_fee?: number;
-  /** 代金券使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券ID */ coupon_id_$n?: string;
-  /** 单个代金券支付金额 */ coupon_fee_$n?: number;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
+  /** 代金券使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
   /** 交易状态描述 */ trade_state_desc: string;
   promotion_detail?: string;
-  /** 押金消费金额 */ consume_fee?: number;
+  /** 押金消费金额 */ consume_fee?: `${number}`;
 }
 
 /** The options of `POST /v2/pay/paporderquery`. */
@@ -2416,8 +2416,8 @@ export interface V2PayPaporderqueryPost extends V2CallOptions {
   xml: {
     /** 请求appid */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
   };
@@ -2440,14 +2440,14 @@ export interface V2PayPaporderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 总金额 */ total_fee: number;
+  /** 总金额 */ total_fee: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 代金券或立减优惠金额 */ coupon_fee?: number;
-  /** 代金券或立减优惠使用数量 */ coupon_count?: number;
-  /** 代金券或立减优惠ID */ coupon_id_$n?: string;
-  /** 单个代金券或立减优惠支付金额 */ coupon_fee_$n?: number;
+  /** 代金券或立减优惠金额 */ coupon_fee?: `${number}`;
+  /** 代金券或立减优惠使用数量 */ coupon_count?: `${number}`;
+  /** 代金券或立减优惠ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券或立减优惠支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
@@ -2495,8 +2495,8 @@ export interface V2PayPartnerPaporderqueryPost extends V2CallOptions {
   xml: {
     /** 请求appid */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 子商户号 */ sub_mch_id?: string;
     /** 随机字符串 */ nonce_str?: string;
@@ -2521,14 +2521,14 @@ export interface V2PayPartnerPaporderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 总金额 */ total_fee: number;
+  /** 总金额 */ total_fee: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 代金券或立减优惠金额 */ coupon_fee?: number;
-  /** 代金券或立减优惠使用数量 */ coupon_count?: number;
-  /** 代金券或立减优惠ID */ coupon_id_$n?: string;
-  /** 单个代金券或立减优惠支付金额 */ coupon_fee_$n?: number;
+  /** 代金券或立减优惠金额 */ coupon_fee?: `${number}`;
+  /** 代金券或立减优惠使用数量 */ coupon_count?: `${number}`;
+  /** 代金券或立减优惠ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券或立减优惠支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
@@ -2626,7 +2626,7 @@ export interface V2PayProfitsharingmerchantratioqueryPostAnswer {
   /** 商户号 */ mch_id: string;
   /** 子商户号 */ sub_mch_id?: string;
   /** 品牌主商户号 */ brand_mch_id?: string;
-  /** 最大分账比例 */ max_ratio: number;
+  /** 最大分账比例 */ max_ratio: `${number}`;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
 }
@@ -2648,7 +2648,7 @@ export interface V2PayProfitsharingorderamountqueryPostAnswer {
   /** 返回信息 */ return_msg?: string;
   /** 商户号 */ mch_id?: string;
   /** 微信订单号 */ transaction_id: string;
-  /** 订单剩余待分金额 */ unsplit_amount?: number;
+  /** 订单剩余待分金额 */ unsplit_amount?: `${number}`;
   /** 随机字符串 */ nonce_str?: string;
   /** 签名 */ sign?: string;
 }
@@ -2751,7 +2751,7 @@ export interface V2PayProfitsharingreturnqueryPostAnswer {
   /** 微信回退单号 */ return_no?: string;
   /** 回退方类型 */ return_account_type: 'MERCHANT_ID';
   /** 回退方账号 */ return_account: string;
-  /** 回退金额 */ return_amount: number;
+  /** 回退金额 */ return_amount: `${number}`;
   /** 回退描述 */ description: string;
   /** 回退结果 */ result?: 'SUCCESS' | 'PROCESSING' | 'FAILED';
   /** 失败原因 */ fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
@@ -2824,10 +2824,10 @@ export interface V2PayRefundqueryPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 商户退款单号 */ out_refund_no: string;
-    /** 微信退款单号 */ refund_id: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 商户退款单号 */ out_refund_no?: string;
+    /** 微信退款单号 */ refund_id?: string;
     /** 偏移量 */ offset?: number;
   };
 }
@@ -2845,28 +2845,28 @@ export interface V2PayRefundqueryPostAnswer {
   /** 子商户号 */ sub_mch_id?: string;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
-  /** 订单总退款次数 */ total_refund_count?: number;
+  /** 订单总退款次数 */ total_refund_count?: `${number}`;
   /** 微信订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 退款笔数 */ refund_count: number;
-  /** 商户退款单号 */ out_refund_no_$n: string;
-  /** 微信退款单号 */ refund_id_$n: string;
-  /** 退款渠道 */ refund_channel_$n?: string;
-  /** 申请退款金额 */ refund_fee_$n: number;
-  /** 退款金额 */ settlement_refund_fee_$n?: number;
-  /** 代金券类型 */ coupon_type_$n_$m?: string;
-  /** 总代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count_$n?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n_$m?: string;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n_$m?: number;
-  /** 退款状态 */ refund_status_$n: string;
-  /** 退款资金来源 */ refund_account_$n?: string;
-  /** 退款入账账户 */ refund_recv_accout_$n: string;
-  /** 退款成功时间 */ refund_success_time_$n?: string;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 退款笔数 */ refund_count: `${number}`;
+  /** 商户退款单号 */ [field: `out_refund_no_${number}`]: string;
+  /** 微信退款单号 */ [field: `refund_id_${number}`]: string;
+  /** 退款渠道 */ [field: `refund_channel_${number}`]: string;
+  /** 申请退款金额 */ [field: `refund_fee_${number}`]: `${number}`;
+  /** 退款金额 */ [field: `settlement_refund_fee_${number}`]: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}_${number}`]: string;
+  /** 总代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ [field: `coupon_refund_count_${number}`]: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}_${number}`]: string;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}_${number}`]: `${number}`;
+  /** 退款状态 */ [field: `refund_status_${number}`]: string;
+  /** 退款资金来源 */ [field: `refund_account_${number}`]: string;
+  /** 退款入账账户 */ [field: `refund_recv_accout_${number}`]: string;
+  /** 退款成功时间 */ [field: `refund_success_time_${number}`]: string;
 }
 
 /** The options of `POST /v2/pay/refundqueryv2`. */
@@ -2879,10 +2879,10 @@ export interface V2PayRefundqueryv2Post extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 商户退款单号 */ out_refund_no: string;
-    /** 微信退款单号 */ refund_id: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 商户退款单号 */ out_refund_no?: string;
+    /** 微信退款单号 */ refund_id?: string;
     /** 偏移量 */ offset?: number;
   };
 }
@@ -2900,28 +2900,28 @@ export interface V2PayRefundqueryv2PostAnswer {
   /** 子商户号 */ sub_mch_id?: string;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
-  /** 订单总退款次数 */ total_refund_count?: number;
+  /** 订单总退款次数 */ total_refund_count?: `${number}`;
   /** 微信订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 退款笔数 */ refund_count: number;
-  /** 商户退款单号 */ out_refund_no_$n: string;
-  /** 微信退款单号 */ refund_id_$n: string;
-  /** 退款渠道 */ refund_channel_$n?: string;
-  /** 申请退款金额 */ refund_fee_$n: number;
-  /** 退款金额 */ settlement_refund_fee_$n?: number;
-  /** 代金券类型 */ coupon_type_$n_$m?: string;
-  /** 总代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count_$n?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n_$m?: string;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n_$m?: number;
-  /** 退款状态 */ refund_status_$n: string;
-  /** 退款资金来源 */ refund_account_$n?: string;
-  /** 退款入账账户 */ refund_recv_accout_$n: string;
-  /** 退款成功时间 */ refund_success_time_$n?: string;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 退款笔数 */ refund_count: `${number}`;
+  /** 商户退款单号 */ [field: `out_refund_no_${number}`]: string;
+  /** 微信退款单号 */ [field: `refund_id_${number}`]: string;
+  /** 退款渠道 */ [field: `refund_channel_${number}`]: string;
+  /** 申请退款金额 */ [field: `refund_fee_${number}`]: `${number}`;
+  /** 退款金额 */ [field: `settlement_refund_fee_${number}`]: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}_${number}`]: string;
+  /** 总代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ [field: `coupon_refund_count_${number}`]: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}_${number}`]: string;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}_${number}`]: `${number}`;
+  /** 退款状态 */ [field: `refund_status_${number}`]: string;
+  /** 退款资金来源 */ [field: `refund_account_${number}`]: string;
+  /** 退款入账账户 */ [field: `refund_recv_accout_${number}`]: string;
+  /** 退款成功时间 */ [field: `refund_success_time_${number}`]: string;
   promotion_detail?: string;
 }
 
@@ -2958,15 +2958,15 @@ export interface V2PaySettlementqueryPostAnswer {
   /** 结算日期 */ date_settlement: string;
   /** 交易开始日期 */ date_start: string;
   /** 交易结束日期 */ date_end: string;
-  /** 划账金额 */ settlement_fee: number;
-  /** 未划账金额 */ unsettlement_fee: number;
+  /** 划账金额 */ settlement_fee: `${number}`;
+  /** 未划账金额 */ unsettlement_fee: `${number}`;
   /** 结算币种 */ settlementfee_type: string;
-  /** 支付金额 */ pay_fee: number;
-  /** 退款金额 */ refund_fee: number;
-  /** 支付净额 */ pay_net_fee: number;
-  /** 手续费金额 */ poundage_fee: number;
-  /** 分账划账金额 */ split_settlement_fee?: number;
-  /** 分账未划账金额 */ split_unsettlement_fee?: number;
+  /** 支付金额 */ pay_fee: `${number}`;
+  /** 退款金额 */ refund_fee: `${number}`;
+  /** 支付净额 */ pay_net_fee: `${number}`;
+  /** 手续费金额 */ poundage_fee: `${number}`;
+  /** 分账划账金额 */ split_settlement_fee?: `${number}`;
+  /** 分账未划账金额 */ split_unsettlement_fee?: `${number}`;
 }
 
 /** The options of `POST /v2/pay/unifiedorder`. */
@@ -3209,11 +3209,11 @@ export interface V2SandboxnewPayMicropayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 货币类型 */ fee_type?: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -3232,8 +3232,8 @@ export interface V2SandboxnewPayOrderqueryPost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id?: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
@@ -3261,23 +3261,23 @@ export interface V2SandboxnewPayOrderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 代金券金额 */ coupon_fee?: number;
-  /** 代金券使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券ID */ coupon_id_$n?: string;
-  /** 单个代金券支付金额 */ coupon_fee_$n?: number;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
+  /** 代金券使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
   /** 交易状态描述 */ trade_state_desc: string;
   promotion_detail?: string;
-  /** 押金消费金额 */ consume_fee?: number;
+  /** 押金消费金额 */ consume_fee?: `${number}`;
 }
 
 /**
@@ -3293,8 +3293,8 @@ export interface V2SandboxnewPayRefundPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 商户退款单号 */ out_refund_no: string;
     /** 订单金额 */ total_fee: number;
     /** 退款金额 */ refund_fee: number;
@@ -3322,19 +3322,19 @@ export interface V2SandboxnewPayRefundPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商户退款单号 */ out_refund_no: string;
   /** 微信退款单号 */ refund_id: string;
-  /** 退款金额 */ refund_fee: number;
-  /** 应结退款金额 */ settlement_refund_fee?: number;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 退款金额 */ refund_fee: `${number}`;
+  /** 应结退款金额 */ settlement_refund_fee?: `${number}`;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金退款金额 */ cash_refund_fee?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券退款总金额 */ coupon_refund_fee?: number;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n?: string;
+  /** 现金退款金额 */ cash_refund_fee?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券退款总金额 */ coupon_refund_fee?: `${number}`;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ coupon_refund_count?: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}`]: string;
 }
 
 /**
@@ -3350,10 +3350,10 @@ export interface V2SandboxnewPayRefundqueryPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
-    /** 商户退款单号 */ out_refund_no: string;
-    /** 微信退款单号 */ refund_id: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
+    /** 商户退款单号 */ out_refund_no?: string;
+    /** 微信退款单号 */ refund_id?: string;
     /** 偏移量 */ offset?: number;
   };
 }
@@ -3371,28 +3371,28 @@ export interface V2SandboxnewPayRefundqueryPostAnswer {
   /** 子商户号 */ sub_mch_id?: string;
   /** 随机字符串 */ nonce_str: string;
   /** 签名 */ sign: string;
-  /** 订单总退款次数 */ total_refund_count?: number;
+  /** 订单总退款次数 */ total_refund_count?: `${number}`;
   /** 微信订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
-  /** 退款笔数 */ refund_count: number;
-  /** 商户退款单号 */ out_refund_no_$n: string;
-  /** 微信退款单号 */ refund_id_$n: string;
-  /** 退款渠道 */ refund_channel_$n?: string;
-  /** 申请退款金额 */ refund_fee_$n: number;
-  /** 退款金额 */ settlement_refund_fee_$n?: number;
-  /** 代金券类型 */ coupon_type_$n_$m?: string;
-  /** 总代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count_$n?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n_$m?: string;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n_$m?: number;
-  /** 退款状态 */ refund_status_$n: string;
-  /** 退款资金来源 */ refund_account_$n?: string;
-  /** 退款入账账户 */ refund_recv_accout_$n: string;
-  /** 退款成功时间 */ refund_success_time_$n?: string;
+  /** 现金支付金额 */ cash_fee: `${number}`;
+  /** 退款笔数 */ refund_count: `${number}`;
+  /** 商户退款单号 */ [field: `out_refund_no_${number}`]: string;
+  /** 微信退款单号 */ [field: `refund_id_${number}`]: string;
+  /** 退款渠道 */ [field: `refund_channel_${number}`]: string;
+  /** 申请退款金额 */ [field: `refund_fee_${number}`]: `${number}`;
+  /** 退款金额 */ [field: `settlement_refund_fee_${number}`]: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}_${number}`]: string;
+  /** 总代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ [field: `coupon_refund_count_${number}`]: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}_${number}`]: string;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}_${number}`]: `${number}`;
+  /** 退款状态 */ [field: `refund_status_${number}`]: string;
+  /** 退款资金来源 */ [field: `refund_account_${number}`]: string;
+  /** 退款入账账户 */ [field: `refund_recv_accout_${number}`]: string;
+  /** 退款成功时间 */ [field: `refund_success_time_${number}`]: string;
 }
 
 /**
@@ -3961,7 +3961,7 @@ export interface V2SecapiPayProfitsharingreturnPostAnswer {
   /** 微信回退单号 */ return_no?: string;
   /** 回退方类型 */ return_account_type: 'MERCHANT_ID';
   /** 回退方账号 */ return_account: string;
-  /** 回退金额 */ return_amount: number;
+  /** 回退金额 */ return_amount: `${number}`;
   /** 回退描述 */ description: string;
   /** 回退结果 */ result?: 'SUCCESS' | 'PROCESSING' | 'FAILED';
   /** 失败原因 */ fail_reason?: 'ACCOUNT_ABNORMAL' | 'TIME_OUT_CLOSED' | 'PAYER_ACCOUNT_ABNORMAL' | 'INVALID_REQUEST';
@@ -3978,8 +3978,8 @@ export interface V2SecapiPayRefundPost extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 商户退款单号 */ out_refund_no: string;
     /** 订单金额 */ total_fee: number;
     /** 退款金额 */ refund_fee: number;
@@ -4007,19 +4007,19 @@ export interface V2SecapiPayRefundPostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商户退款单号 */ out_refund_no: string;
   /** 微信退款单号 */ refund_id: string;
-  /** 退款金额 */ refund_fee: number;
-  /** 应结退款金额 */ settlement_refund_fee?: number;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 退款金额 */ refund_fee: `${number}`;
+  /** 应结退款金额 */ settlement_refund_fee?: `${number}`;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金退款金额 */ cash_refund_fee?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券退款总金额 */ coupon_refund_fee?: number;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n?: string;
+  /** 现金退款金额 */ cash_refund_fee?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券退款总金额 */ coupon_refund_fee?: `${number}`;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ coupon_refund_count?: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}`]: string;
 }
 
 /** The options of `POST /v2/secapi/pay/refundv2`. */
@@ -4033,8 +4033,8 @@ export interface V2SecapiPayRefundv2Post extends V2CallOptions {
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 商户退款单号 */ out_refund_no: string;
     /** 订单金额 */ total_fee: number;
     /** 退款金额 */ refund_fee: number;
@@ -4062,19 +4062,19 @@ export interface V2SecapiPayRefundv2PostAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 商户退款单号 */ out_refund_no: string;
   /** 微信退款单号 */ refund_id: string;
-  /** 退款金额 */ refund_fee: number;
-  /** 应结退款金额 */ settlement_refund_fee?: number;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 退款金额 */ refund_fee: `${number}`;
+  /** 应结退款金额 */ settlement_refund_fee?: `${number}`;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 现金退款金额 */ cash_refund_fee?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券退款总金额 */ coupon_refund_fee?: number;
-  /** 单个代金券退款金额 */ coupon_refund_fee_$n?: number;
-  /** 退款代金券使用数量 */ coupon_refund_count?: number;
-  /** 退款代金券ID */ coupon_refund_id_$n?: string;
+  /** 现金退款金额 */ cash_refund_fee?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券退款总金额 */ coupon_refund_fee?: `${number}`;
+  /** 单个代金券退款金额 */ [field: `coupon_refund_fee_${number}`]: `${number}`;
+  /** 退款代金券使用数量 */ coupon_refund_count?: `${number}`;
+  /** 退款代金券ID */ [field: `coupon_refund_id_${number}`]: string;
   promotion_detail?: string;
 }
 
@@ -4291,8 +4291,8 @@ export interface V2TransitPartnerpayQueryorderPost extends V2CallOptions {
     /** 子商户公众账号id */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名类型 */ sign_type: 'HMAC-SHA256';
     /** 签名 */ sign?: string;
@@ -4319,16 +4319,16 @@ export interface V2TransitPartnerpayQueryorderPostAnswer {
   /** 交易类型 */ trade_type: 'PAP';
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 总金额 */ total_fee: number;
+  /** 总金额 */ total_fee: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券或立减优惠金额 */ coupon_fee?: number;
-  /** 代金券或立减优惠使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券或立减优惠ID */ coupon_id_$n?: string;
-  /** 单个代金券或立减优惠支付金额 */ coupon_fee_$n?: number;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券或立减优惠金额 */ coupon_fee?: `${number}`;
+  /** 代金券或立减优惠使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券或立减优惠ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券或立减优惠支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
@@ -4454,8 +4454,8 @@ export interface V2TransitQueryorderPost extends V2CallOptions {
   xml: {
     /** 请求appid */ appid: string;
     /** 商户号 */ mch_id: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名类型 */ sign_type: 'HMAC-SHA256';
     /** 签名 */ sign?: string;
@@ -4479,16 +4479,16 @@ export interface V2TransitQueryorderPostAnswer {
   /** 交易类型 */ trade_type: 'PAP';
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 总金额 */ total_fee: number;
+  /** 总金额 */ total_fee: `${number}`;
   /** 货币种类 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券或立减优惠金额 */ coupon_fee?: number;
-  /** 代金券或立减优惠使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券或立减优惠ID */ coupon_id_$n?: string;
-  /** 单个代金券或立减优惠支付金额 */ coupon_fee_$n?: number;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券或立减优惠金额 */ coupon_fee?: `${number}`;
+  /** 代金券或立减优惠使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券或立减优惠ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券或立减优惠支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
@@ -4996,18 +4996,18 @@ export interface V2WxvQueryhotelbillPostAnswer {
   /** 入住时间 */ start_time: string;
   /** 预定离店时间 */ end_time?: string;
   /** 酒店 */ service_location: string;
-  /** 押金 */ deposit_amount: number;
-  /** 房费 */ room_rate: number;
+  /** 押金 */ deposit_amount: `${number}`;
+  /** 房费 */ room_rate: `${number}`;
   /** 房费说明 */ room_rate_desc: string;
   /** 实际离店时间 */ real_end_time?: string;
   /** 是否入住 */ checked_in: boolean;
-  /** 其他费用 */ other_fee?: number;
+  /** 其他费用 */ other_fee?: `${number}`;
   /** 其他费用说明 */ other_fee_desc?: string;
-  /** 赔偿金费用 */ compensation_fee?: number;
+  /** 赔偿金费用 */ compensation_fee?: `${number}`;
   /** 赔偿金说明 */ compensation_fee_desc?: string;
-  /** 延迟退房费 */ overdue_fine?: number;
+  /** 延迟退房费 */ overdue_fine?: `${number}`;
   /** 延迟退房说明 */ overdue_fine_desc?: string;
-  /** 取消费用 */ cancel_fee?: number;
+  /** 取消费用 */ cancel_fee?: `${number}`;
   /** 取消费用说明 */ cancel_fee_desc?: string;
   /** 微信支付服务订单号 */ order_id: string;
   /** 完结凭证 */ finish_ticket: string;
@@ -5049,13 +5049,13 @@ export interface V2WxvQueryrentbillPostAnswer {
   /** 是否归还 */ returned: string;
   /** 租用时间 */ start_time?: string;
   /** 租用地点 */ service_location?: string;
-  /** 押金总额 */ deposit_amount: number;
+  /** 押金总额 */ deposit_amount: `${number}`;
   /** 租金规则 计费单位 */ rent_unit: 'FEN_YEAR' | 'FEN_MONTH' | 'FEN_DAY' | 'FEN_HOUR' | 'FEN_MINUTE' | 'FEN_ONCE';
-  /** 租金规则 计费单价费用 */ rent_unit_fee: number;
+  /** 租金规则 计费单价费用 */ rent_unit_fee: `${number}`;
   /** 租金规则 计费说明 */ rent_fee_desc?: string;
   /** 实际归还时间 */ real_end_time?: string;
-  /** 租金费用 */ rent_fee?: number;
-  /** 赔偿金费用 */ compensation_fee?: number;
+  /** 租金费用 */ rent_fee?: `${number}`;
+  /** 赔偿金费用 */ compensation_fee?: `${number}`;
   /** 赔偿金说明 */ compensation_fee_desc?: string;
   /** 归还地点 */ service_end_location?: string;
   /** 微信支付服务订单号 */ order_id: string;
@@ -5132,11 +5132,11 @@ export interface V2XdcApiv2sandboxPayMicropayPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 付款银行 */ bank_type: string;
   /** 货币类型 */ fee_type?: string;
-  /** 订单金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
-  /** 代金券金额 */ coupon_fee?: number;
+  /** 订单金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
   /** 现金支付货币类型 */ cash_fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 商家数据包 */ attach?: string;
@@ -5152,8 +5152,8 @@ export interface V2XdcApiv2sandboxPayOrderqueryPost extends V2CallOptions {
     /** 子商户公众账号ID */ sub_appid?: string;
     /** 商户号 */ mch_id: string;
     /** 子商户号 */ sub_mch_id?: string;
-    /** 微信订单号 */ transaction_id: string;
-    /** 商户订单号 */ out_trade_no: string;
+    /** 微信订单号 */ transaction_id?: string;
+    /** 商户订单号 */ out_trade_no?: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
     /** 签名类型 */ sign_type?: 'MD5' | 'HMAC-SHA256';
@@ -5181,21 +5181,21 @@ export interface V2XdcApiv2sandboxPayOrderqueryPostAnswer {
   /** 交易类型 */ trade_type: string;
   /** 交易状态 */ trade_state: 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT';
   /** 付款银行 */ bank_type: string;
-  /** 标价金额 */ total_fee: number;
-  /** 应结订单金额 */ settlement_total_fee?: number;
+  /** 标价金额 */ total_fee: `${number}`;
+  /** 应结订单金额 */ settlement_total_fee?: `${number}`;
   /** 标价币种 */ fee_type?: string;
-  /** 现金支付金额 */ cash_fee: number;
+  /** 现金支付金额 */ cash_fee: `${number}`;
   /** 现金支付币种 */ cash_fee_type?: string;
-  /** 代金券金额 */ coupon_fee?: number;
-  /** 代金券使用数量 */ coupon_count?: number;
-  /** 代金券类型 */ coupon_type_$n?: string;
-  /** 代金券ID */ coupon_id_$n?: string;
-  /** 单个代金券支付金额 */ coupon_fee_$n?: number;
+  /** 代金券金额 */ coupon_fee?: `${number}`;
+  /** 代金券使用数量 */ coupon_count?: `${number}`;
+  /** 代金券类型 */ [field: `coupon_type_${number}`]: string;
+  /** 代金券ID */ [field: `coupon_id_${number}`]: string;
+  /** 单个代金券支付金额 */ [field: `coupon_fee_${number}`]: `${number}`;
   /** 微信支付订单号 */ transaction_id: string;
   /** 商户订单号 */ out_trade_no: string;
   /** 附加数据 */ attach?: string;
   /** 支付完成时间 */ time_end: string;
   /** 交易状态描述 */ trade_state_desc: string;
   promotion_detail?: string;
-  /** 押金消费金额 */ consume_fee?: number;
+  /** 押金消费金额 */ consume_fee?: `${number}`;
 }

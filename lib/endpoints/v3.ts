@@ -8602,8 +8602,8 @@ export interface V3GlobalCustomsOrdersGetAnswer {
 export interface V3GlobalCustomsOrdersPostJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;
   /** 关税 */ duty?: number;
@@ -8639,8 +8639,8 @@ export interface V3GlobalCustomsOrdersPostAnswer {
 export interface V3GlobalCustomsOrdersPatchJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 商户子订单号 */ sub_order_no?: string;
   /** 海关编码 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;
@@ -8709,8 +8709,8 @@ export interface V3GlobalCustomsRedeclarePostAnswer {
 export interface V3GlobalCustomsVerifyCertificatePostJson {
   /** 机构APPID */ appid: string;
   /** 商户号 */ mchid: string;
-  /** 商户订单号 */ out_trade_no: string;
-  /** 微信订单号 */ transaction_id: string;
+  /** 商户订单号 */ out_trade_no?: string;
+  /** 微信订单号 */ transaction_id?: string;
   /** 商户子订单号 */ sub_order_no?: string;
   /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;

@@ -22,6 +22,7 @@ import {
   CallbackSender, confirmTransfer, controlRoute, flowsRoute, FlowState, pay, settleRefund,
   type CallbackRecord, type ConfirmTransferOptions, type PayOptions, type PayResult, type RefundOptions,
 } from './flows/index.js';
+import { SandboxV2, type SandboxV2Options } from './v2/index.js';
 
 export { DEFAULT_SEED } from './endpoints.js';
 export type { Capability, SandboxSeed, SandboxState, SeedAuthorization, SeedCard } from './endpoints.js';
@@ -37,6 +38,8 @@ export { DEFAULT_CALLBACK_RETRY_DELAYS, SandboxStateError } from './flows/index.
 export type {
   CallbackRecord, CallbackTry, ConfirmTransferOptions, FlowState, PayOptions, PayResult, RefundOptions, RefundStatus, SandboxTransaction, TradeState, TransferState,
 } from './flows/index.js';
+export { SandboxV2 } from './v2/index.js';
+export type { SandboxV2Options, V2Callback, V2NotificationOptions, ListeningSandboxV2, V2ServerTls, V2Order, V2Refund, V2State, V2GatewayRequest, V2GatewayAnswer } from './v2/index.js';
 
 /** The two private keys a sandbox runs on; public halves, ids and certificates derive from them. */
 export interface SandboxKeys {
@@ -87,6 +90,8 @@ export interface SandboxOptions {
   operations?: readonly FactOperation[] | false;
   /** Makes the made-up answers: the same seed, the same answers; default `sandbox`. */
   answerSeed?: string;
+  /** Options of the APIv2 side ({@link Sandbox.v2}); `mchid` and `baseURL` default to this sandbox's. */
+  v2?: SandboxV2Options;
 }
 
 /** What {@link Sandbox.clientConfig} returns: ready for `Builder.factory`. */
@@ -128,6 +133,8 @@ export class Sandbox {
   readonly faults: Faults;
   /** The live state answers come from; change it between requests to set up a case. */
   readonly state: SandboxState;
+  /** The APIv2 side: its own gateway, state, callbacks, server and msw handlers. */
+  readonly v2: SandboxV2;
   /**
    * The core: answers one Fetch `Request` as WeChat Pay would, signed. `received.target` is the
    * request-target as received on the wire, when `request.url` may have normalised it (the
@@ -170,6 +177,7 @@ export class Sandbox {
     if (Buffer.byteLength(this.#apiv3Key) !== 32) throw new TypeError('the sandbox APIv3 key must be 32 bytes');
     const capabilities = { businesscircle: true, membercard: true, ...options.capabilities };
     this.faults = new Faults(options.delayMs);
+    this.v2 = new SandboxV2({ mchid: this.mchid, baseURL: this.baseURL, ...options.v2 });
     this.state = stateFrom(options.seed ?? DEFAULT_SEED, this.mchid);
     const platform = { id: this.#platformId, privateKey: this.#keys.platform };
     const refundDelay = options.refundDelay === undefined ? 1000 : options.refundDelay;

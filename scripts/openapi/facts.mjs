@@ -202,7 +202,10 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
       for (const key of Object.keys(doc)) if (!METHODS.includes(key) && !/^[A-Z]/.test(key)) report.add('unknown-path-key', template, key);
     }
   }
-  for (const op of operations) applyOverlay(op, overlay[op.template]?.[op.method], report);
+  for (const op of operations) {
+    relaxAlternatives(op, report);
+    applyOverlay(op, overlay[op.template]?.[op.method], report);
+  }
   operations.sort((a, b) => (a.template === b.template ? METHODS.indexOf(a.method) - METHODS.indexOf(b.method) : a.template < b.template ? -1 : 1));
   const counts = Object.fromEntries(TREES.map((tree) => [tree, operations.filter((op) => op.tree === tree).length]));
   return {
@@ -308,6 +311,25 @@ function operationOf({ template, method, tree, spec, file, normalize, tidy, dere
     report.add('file-answer-with-signature-headers', at);
   }
   return op;
+}
+
+/**
+ * Identifiers WeChat Pay's pages document as alternatives (二选一: an order by `transaction_id` or
+ * `out_trade_no`, a refund by `out_refund_no` or `refund_id`), which the YAML lists as all required:
+ * typed as required, no call could be written. They stay optional; the report lists each.
+ */
+const ALTERNATIVES = [['transaction_id', 'out_trade_no'], ['out_refund_no', 'refund_id']];
+
+function relaxAlternatives(op, report) {
+  for (const place of ['query', 'body']) {
+    const schema = op[place];
+    if (!schema?.required) continue;
+    for (const pair of ALTERNATIVES.filter((names) => names.every((name) => schema.required.includes(name)))) {
+      schema.required = schema.required.filter((name) => !pair.includes(name));
+      report.add('alternatives-not-required', `${op.method.toUpperCase()} ${op.template}`, pair.join(' | '));
+    }
+    if (!schema.required.length) delete schema.required;
+  }
 }
 
 /** Puts overlay facts (which win) onto an operation: `'json.a.b': { enum: [...] }`. */

@@ -49,11 +49,15 @@ const isEncrypted = (schema, name, parent) => (schema.type === 'string' || schem
 const ENCRYPTED_IN = 'Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends).';
 const ENCRYPTED_OUT = 'Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`.';
 
-/** A TypeScript type for a facts schema; `direction` picks the encrypted-field note. */
+/**
+ * A TypeScript type for a facts schema; `direction` picks the encrypted-field note. `xml` is an
+ * APIv2 answer: parsed XML holds text only, so its numbers are numeric strings.
+ */
 export function typeOf(schema, indent, direction, omit = new Set(), optional = new Set()) {
   if (!schema || typeof schema !== 'object') return 'unknown';
   const type = schema.type ?? (schema.properties ? 'object' : schema.items ? 'array' : undefined);
   if (type === 'string') return schema.enum ? schema.enum.map((value) => quote(String(value))).join(' | ') : 'string';
+  if ((type === 'integer' || type === 'number') && direction === 'xml') return schema.enum ? schema.enum.map((value) => quote(String(value))).join(' | ') : '`${number}`';
   if (type === 'integer' || type === 'number') return schema.enum ? schema.enum.map((value) => (typeof value === 'number' ? String(value) : quote(String(value)))).join(' | ') : 'number';
   if (type === 'boolean') return 'boolean';
   if (type === 'array') {
@@ -70,6 +74,8 @@ export function typeOf(schema, indent, direction, omit = new Set(), optional = n
       if (child.label) notes.push(child.label);
       if (isEncrypted(child, name, schema)) notes.push(direction === 'in' ? ENCRYPTED_IN : ENCRYPTED_OUT);
       const doc = notes.length ? `/** ${notes.join(' — ')} */ ` : '';
+      // APIv2's numbered fields (`refund_status_$n`, `coupon_id_$n_$m`) arrive as refund_status_0, …: an index signature.
+      if (/\$[a-z](?![a-z])/.test(name)) return `${pad}${doc}[field: \`${name.replace(/\$[a-z](?![a-z])/g, '${number}')}\`]: ${typeOf(child, indent + 1, direction)};`;
       const mark = required.has(name) && !optional.has(name) ? '' : '?';
       return `${pad}${doc}${key(name)}${mark}: ${typeOf(child, indent + 1, direction)};`;
     });
@@ -196,7 +202,7 @@ export function generate(facts, registryText) {
       answer = 'FileAnswer';
     } else if (op.response) {
       answer = `${base}Answer`;
-      out.push(`/** The answer (\`data\`) of ${link}. */\n${declare(answer, typeOf(op.response, 0, 'out'))}`);
+      out.push(`/** The answer (\`data\`) of ${link}. */\n${declare(answer, typeOf(op.response, 0, op.tree === 'v2' ? 'xml' : 'out'))}`);
     } else {
       answer = 'unknown';
     }

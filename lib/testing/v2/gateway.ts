@@ -1,0 +1,69 @@
+/**
+ * The sandbox's APIv2 core: one request in (path below the base URL, body, whether a client
+ * certificate was verified), one answer out. It checks `mch_id`, `nonce_str`, `sign_type` and the
+ * `sign` as WeChat Pay does, runs the operation, and signs the answer with the request's sign type.
+ */
+import { randomBytes } from 'node:crypto';
+import { operations, type OperationContext } from './operations.js';
+import { readXml, sign, writeXml, type SignType } from './protocol.js';
+import type { V2State } from './state.js';
+
+/** A request as the core sees it. */
+export interface V2GatewayRequest {
+  method: string;
+  /** The path below the base URL, e.g. `pay/micropay`. */
+  path: string;
+  body: Buffer;
+  /** Whether the connection presented a client certificate the server verified (mutual TLS). */
+  clientCertificate: boolean;
+}
+
+/** The core's answer. */
+export interface V2GatewayAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** What the core needs. */
+export interface V2GatewayConfig {
+  mchid: string;
+  appid: string;
+  /** The APIv2 key, read per request. */
+  secret: () => string;
+  state: V2State;
+  userPayingMs: number;
+}
+
+const XML_TYPE = 'text/xml; charset=utf-8';
+const xmlAnswer = (fields: Record<string, string | number>, status = 200): V2GatewayAnswer => ({ status, headers: { 'Content-Type': XML_TYPE }, body: Buffer.from(writeXml(fields)) });
+const fail = (message: string, status = 200) => xmlAnswer({ return_code: 'FAIL', return_msg: message }, status);
+
+/** Builds the core over `config.state`. */
+export function createV2Gateway(config: V2GatewayConfig): (request: V2GatewayRequest) => V2GatewayAnswer {
+  const served = operations(config.mchid);
+  return ({ method, path, body, clientCertificate }) => {
+    const operation = served.get(path);
+    if (!operation) return fail(`no such operation: ${path}`, 404);
+    if (method !== 'POST') return fail('POST only', 405);
+    const fields = readXml(body.toString('utf8'));
+    if (!fields) return fail('XML format error');
+    if (fields.mch_id !== config.mchid) return fail('mch_id mismatch');
+    if (!fields.nonce_str) return fail('nonce_str missing');
+    const signType = (fields.sign_type ?? 'MD5') as SignType;
+    if (signType !== 'MD5' && signType !== 'HMAC-SHA256') return fail('sign_type invalid');
+    const secret = config.secret();
+    if (fields.sign !== sign(fields, signType, secret)) return fail('签名错误');
+
+    const context: OperationContext = { state: config.state, signType, clientCertificate, userPayingMs: config.userPayingMs };
+    const outcome = operation(fields, context);
+    if ('file' in outcome) return { status: 200, headers: { 'Content-Type': outcome.contentType }, body: outcome.file };
+    if ('fail' in outcome) return xmlAnswer(outcome.fail);
+    const answer: Record<string, string | number> = {
+      return_code: 'SUCCESS', return_msg: 'OK', appid: fields.appid ?? config.appid, mch_id: config.mchid,
+      nonce_str: randomBytes(8).toString('hex'),
+      ...('error' in outcome ? { result_code: 'FAIL', err_code: outcome.error, err_code_des: outcome.description } : { result_code: 'SUCCESS', ...outcome.fields }),
+    };
+    return xmlAnswer({ ...answer, sign: sign(answer, signType, secret) });
+  };
+}

@@ -1,0 +1,206 @@
+import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { Builder, Notifications, Hash } from '../../lib/index.js';
+import { SandboxV2 } from '../../lib/testing/index.js';
+import { signOf } from '../../lib/v2/sign.js';
+import { parseXml } from '../../lib/v2/xml.js';
+import { SIGNLESS_V2 } from '../../lib/v2/signless.js';
+
+const KEY = '192006250b4c09247ec02edce69f6a2d';
+const BASE = 'https://api.mch.weixin.qq.com/';
+
+async function rejected(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('APIv2: sign (official documented vector)', () => {
+  const fields = { appid: 'wxd930ea5d5a258f4f', mch_id: '10000100', device_info: '1000', body: 'test', nonce_str: 'ibuaiVcKdpRxkhJA' };
+  it('MD5 and HMAC-SHA256 match the documented values', () => {
+    expect(signOf('MD5', fields, KEY)).to.equal('9A0A8659F005D6984697E2CA0A9CF3B7');
+    expect(signOf('HMAC-SHA256', fields, KEY)).to.equal('6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6');
+    expect(Hash.sign('MD5', 'appid=wxd930ea5d5a258f4f&body=test&device_info=1000&mch_id=10000100&nonce_str=ibuaiVcKdpRxkhJA', KEY)).to.equal('9A0A8659F005D6984697E2CA0A9CF3B7');
+  });
+  it('empty fields and sign itself are left out', () => {
+    expect(signOf('MD5', { ...fields, sign: 'X', detail: '' }, KEY)).to.equal('9A0A8659F005D6984697E2CA0A9CF3B7');
+  });
+});
+
+describe('APIv2: XML refuses XXE', () => {
+  const cases = {
+    doctype: '<?xml version="1.0"?><!DOCTYPE xml><xml><a>1</a></xml>',
+    external: '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><a>&x;</a></xml>',
+    laughs: '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><xml><a>&lol2;</a></xml>',
+    undeclared: '<xml><a>&foo;</a></xml>',
+    malformed: '<xml><a>1</a>',
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(`${name} → ERR_RESPONSE_XML`, () => {
+      expect(() => parseXml(text)).to.throw().with.property('code', 'ERR_RESPONSE_XML');
+    });
+  }
+  it('CDATA, predefined and numeric entities are read', () => {
+    expect(parseXml('<xml><a><![CDATA[x<y]]></a><b>1 &amp; &#20013;</b></xml>')).to.deep.equal(Object.assign(Object.create(null), { a: 'x<y', b: '1 & 中' }));
+  });
+});
+
+describe('APIv2: client against the sandbox (127.0.0.1, HTTP)', () => {
+  const sandbox = new SandboxV2();
+  let url = '';
+  let close: () => Promise<void>;
+  before(async () => ({ url, close } = await sandbox.listen()));
+  after(() => close());
+
+  const common = <T extends object>(more: T) => ({ appid: sandbox.appid, mch_id: sandbox.mchid, body: 'test', spbill_create_ip: '127.0.0.1', ...more });
+
+  for (const sign_type of ['MD5', 'HMAC-SHA256'] as const) {
+    it(`micropay USERPAYING, then orderquery SUCCESS (${sign_type})`, async () => {
+      const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url }));
+      const out_trade_no = `T${sign_type}${Date.now()}`;
+      const error = await rejected(wxpay.v2.pay.micropay.post({ xml: common({ out_trade_no, total_fee: 1, auth_code: '139900000000000000', sign_type }) }));
+      expect(error.name).to.equal('ApiError');
+      expect(error.code).to.equal('USERPAYING');
+      const { data } = await wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no, sign_type } });
+      expect(data.trade_state).to.equal('SUCCESS');
+      expect(data.total_fee).to.equal('1');
+    });
+  }
+
+  it('unifiedorder, pay callback delivered and verified by handlerV2, closeorder then ORDERPAID, downloadbill text and gzip', async () => {
+    const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url }));
+    const notifications = new Notifications({ secret: sandbox.secret });
+    const received: Record<string, unknown>[] = [];
+    const { createServer } = await import('node:http');
+    const hook = createServer(notifications.handlerV2((fields) => void received.push(fields)));
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const notify_url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/notify`;
+    try {
+      const out_trade_no = `U${Date.now()}`;
+      const { data } = await wxpay.chain('v2/pay/unifiedorder').post({ xml: common({ out_trade_no, total_fee: 100, notify_url, trade_type: 'NATIVE' }) });
+      expect(data.code_url).to.match(/^weixin:\/\//);
+      const delivery = await sandbox.pay(out_trade_no);
+      expect(delivery?.status).to.equal(200);
+      expect(delivery?.reply).to.include('SUCCESS');
+      expect(received[0]).to.include({ out_trade_no, total_fee: '100' });
+      const closed = await rejected(wxpay.v2.pay.closeorder.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no } }));
+      expect(closed.code).to.equal('ORDERPAID');
+      const bill_date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+      const text = await wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date, bill_type: 'ALL' } });
+      expect(text.data).to.be.a('string').and.include(`\`${out_trade_no}`);
+      const gz = await wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date, bill_type: 'ALL', tar_type: 'GZIP' } });
+      expect(Buffer.isBuffer(gz.data)).to.equal(true);
+      const none = await rejected(wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date: '20000101' } }));
+      expect(none.name).to.equal('ApiError');
+      expect(none.code).to.equal('FAIL');
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+
+  it('a wrong APIv2 key is refused by the server (签名错误 → ApiError)', async () => {
+    const wxpay = Builder.factory({ ...sandbox.clientConfig({ baseURL: url }), secret: 'wrong-key-wrong-key-wrong-key-00' });
+    const error = await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x' } }));
+    expect(error.name).to.equal('ApiError');
+    expect(error.message).to.equal('签名错误');
+  });
+
+  it('refund over plain HTTP (no client certificate) is refused by the server', async () => {
+    const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url }));
+    const error = await rejected(wxpay.v2.secapi.pay.refund.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 } }));
+    expect(error.code).to.equal('FAIL');
+    expect(error.message).to.equal('CERT_REQUIRED');
+  });
+});
+
+describe('APIv2: refused before sending, v2-only clients', () => {
+  const server = setupServer();
+  before(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  after(() => server.close());
+
+  it('a v2-only client builds without v3 keys; a v3 call is ERR_CONFIG and nothing is sent', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    const error = await rejected(wxpay.v3.certificates.get());
+    expect(error.code).to.equal('ERR_CONFIG');
+    expect(() => wxpay.encrypt('x')).to.throw().with.property('code', 'ERR_CONFIG');
+  });
+
+  it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    expect((await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');
+    const refund = { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 };
+    const security = await rejected(wxpay.v2.secapi.pay.refund.post({ xml: refund, security: true }));
+    expect(security.code).to.equal('ERR_CONFIG');
+    expect(security.message).to.include('merchant');
+    // @ts-expect-error APIv2 calls take xml, not json
+    expect((await rejected(wxpay.v2.pay.orderquery.post({ json: {} }))).code).to.equal('ERR_OPTIONS');
+    // @ts-expect-error sign_type is MD5 or HMAC-SHA256
+    expect((await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', sign_type: 'SHA1' } }))).code).to.equal('ERR_OPTIONS');
+    const v3 = Builder.factory({ mchid: '1900000109', secret: KEY });
+    // @ts-expect-error APIv3 calls take json, not xml
+    expect((await rejected(v3.v3.certificates.get({ xml: {} }))).code).to.be.oneOf(['ERR_CONFIG', 'ERR_OPTIONS']);
+  });
+
+  function answering(xml: string | Buffer, type = 'text/xml') {
+    server.use(http.post(`${BASE}*`, () => new HttpResponse(typeof xml === 'string' ? xml : new Uint8Array(xml), { headers: { 'Content-Type': type } })));
+  }
+  const signed = (fields: Record<string, string>, key = KEY) => `<xml>${Object.entries({ ...fields, sign: signOf('MD5', fields, key) }).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</xml>`;
+
+  it('answers: good sign accepted; wrong, missing sign → ERR_RESPONSE_SIGNATURE; DOCTYPE → ERR_RESPONSE_XML; result FAIL → ApiError with err_code', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    const call = () => wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x' } });
+    answering(signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', trade_state: 'SUCCESS' }));
+    expect((await call()).data.trade_state).to.equal('SUCCESS');
+    answering(signed({ return_code: 'SUCCESS', result_code: 'SUCCESS' }, 'another-key'));
+    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
+    answering('<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code></xml>');
+    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
+    answering('<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><return_code>&x;</return_code></xml>');
+    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_XML');
+    answering(signed({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'ORDERNOTEXIST', err_code_des: 'no order' }));
+    const failed = await rejected(call());
+    expect(failed).to.include({ name: 'ApiError', code: 'ORDERNOTEXIST', message: 'no order' });
+    expect(failed.detail.err_code).to.equal('ORDERNOTEXIST');
+  });
+
+  it('signless: sendredpack answer without sign accepted; a gzip bill comes as bytes', async () => {
+    const redpack = { mch_billno: 'B1', mch_id: '1900000109', wxappid: 'wxd930ea5d5a258f4f', send_name: 's', re_openid: 'o', total_amount: 100, total_num: 1, wishing: 'w', client_ip: '127.0.0.1', act_name: 'a', remark: 'r' };
+    expect(SIGNLESS_V2).to.include('v2/mmpaymkttransfers/sendredpack');
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    answering('<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code><send_listid>1</send_listid></xml>');
+    expect((await wxpay.v2.mmpaymkttransfers.sendredpack.post({ xml: redpack })).data.send_listid).to.equal('1');
+    const gz = gzipSync('a,b\r\n');
+    answering(gz, 'application/x-gzip');
+    expect((await wxpay.v2.pay.downloadbill.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', bill_date: '20260101', tar_type: 'GZIP' } })).data).to.deep.equal(gz);
+  });
+});
+
+describe('APIv2: callbacks (notifications.v2)', () => {
+  const sandbox = new SandboxV2();
+  const notifications = new Notifications({ secret: sandbox.secret });
+  before(() => {
+    sandbox.state.orders.set('N1', { appid: sandbox.appid, out_trade_no: 'N1', transaction_id: '4200001', body: 'b', total_fee: 5, trade_type: 'JSAPI', trade_state: 'SUCCESS', openid: 'o', sign_type: 'HMAC-SHA256', paid_at: new Date() });
+    sandbox.state.refunds.set('R1', { out_refund_no: 'R1', refund_id: '50001', out_trade_no: 'N1', refund_fee: 5, refund_status: 'SUCCESS', created_at: new Date(), succeeded_at: new Date() });
+  });
+
+  it('pay result: good sign read, bad sign ERR_RESPONSE_SIGNATURE', () => {
+    expect(notifications.v2(sandbox.payNotification('N1'))).to.include({ out_trade_no: 'N1', total_fee: '5' });
+    expect(() => notifications.v2(sandbox.payNotification('N1', { secret: 'x'.repeat(32) }))).to.throw().with.property('code', 'ERR_RESPONSE_SIGNATURE');
+  });
+
+  it('refund result: req_info decrypted in place; wrong key ERR_DECRYPT', () => {
+    const fields = notifications.v2<{ req_info: Record<string, string> }>(sandbox.refundNotification('R1'));
+    expect(fields.req_info).to.include({ out_refund_no: 'R1', refund_status: 'SUCCESS', refund_fee: '5' });
+    expect(() => notifications.v2(sandbox.refundNotification('R1', { secret: 'y'.repeat(32) }))).to.throw().with.property('code', 'ERR_DECRYPT');
+  });
+
+  it('without secret, v2() is ERR_CONFIG', () => {
+    expect(() => new Notifications({ secret: '' })).to.throw().with.property('code', 'ERR_CONFIG');
+  });
+});
