@@ -94,7 +94,8 @@ export type VerificationErrorCode =
   | 'ERR_RESPONSE_SIGNATURE'
   | 'ERR_SIGNATURE_PROBE'
   | 'ERR_DIGEST'
-  | 'ERR_RESPONSE_XML';
+  | 'ERR_RESPONSE_XML'
+  | 'ERR_NOTIFICATION';
 
 /** A 2xx answer (or a callback) whose signature could not be verified; its body is not handed over. */
 export class VerificationError extends WechatpayError {

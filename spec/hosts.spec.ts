@@ -47,10 +47,11 @@ describe('hosts', () => {
 
   it('sends x-base-uri operations to their host, and the rest to baseURL', async () => {
     const wxpay = mainland();
-    await settle(wxpay.chain(String('v2/risk/getpublickey')).post({ body: '<xml/>' }));
+    // An APIv2 operation: signed the APIv2 way, sent to its host without the `v2` segment.
+    await settle(wxpay.v2.risk.getpublickey.post({ xml: { mch_id: sandbox.mchid, sign_type: 'MD5' } }));
     await settle(wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '42', query: { mchid: '1' } }));
     expect(seen.map((request) => request.url)).to.deep.equal([
-      'https://fraud.mch.weixin.qq.com/v2/risk/getpublickey',
+      'https://fraud.mch.weixin.qq.com/risk/getpublickey',
       'https://api.mch.weixin.qq.com/v3/pay/transactions/id/42?mchid=1',
     ]);
   });

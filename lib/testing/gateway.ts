@@ -10,6 +10,7 @@ import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
 import { answer, notFound, type Answer, type Capability, type SandboxState } from './endpoints.js';
 import type { Fault, Faults } from './faults.js';
 import { isLoopbackHost } from './loopback.js';
+import { isV2Path, v2Response, type V2GatewayAnswer, type V2GatewayRequest } from './v2/gateway.js';
 
 /** Everything the core needs: who may call, which key signs answers, what state answers come from. */
 export interface GatewayConfig {
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   control?: readonly ControlRoute[];
   /** Tried last, when neither the routes nor the documented endpoints serve a request (synthetic answers). */
   fallback?: Route;
+  /** The APIv2 core: paths outside the APIv3 trees (`pay/micropay`) are signed the APIv2 way, and answered by it. */
+  v2?: (request: V2GatewayRequest) => V2GatewayAnswer;
 }
 
 /** What else an endpoint may need of a request: its headers, and the base URL it reached (for links such as `download_url`). */
@@ -129,6 +132,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
       await sleep(config.faults.delayMs, undefined, { signal: request.signal }).catch(() => undefined);
     }
     if (faults.has('reset')) return Response.error();
+    if (config.v2 && path !== undefined && isV2Path(path)) return v2Response(config.v2, request.method, path, body);
 
     const failure = check.check({
       method: request.method,

@@ -103,6 +103,8 @@ export interface SandboxClientConfig {
   baseURL: string;
   /** Every other WeChat Pay host, mapped to `baseURL`. */
   hosts: Record<string, string>;
+  /** The APIv2 key of {@link Sandbox.v2}: `v2/…` calls work against the same sandbox. */
+  secret: string;
 }
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
@@ -195,6 +197,7 @@ export class Sandbox {
       routes: [certificatesRoute(this.#certificate, () => this.#apiv3Key), ...(facts ? [facts.check] : []), flowsRoute(this.#flows)],
       control: [controlRoute(this.#flows), dashboardRoute(this.#flows)],
       ...(facts ? { fallback: facts.answer } : {}),
+      v2: this.v2.fetch,
     });
   }
 
@@ -273,6 +276,7 @@ export class Sandbox {
       serial: this.#serial,
       privateKey: this.#keys.merchant,
       certs: { [this.#platformId]: createPublicKey(this.#keys.platform) },
+      secret: this.v2.secret,
       ...more,
       baseURL,
       hosts: Object.fromEntries(HOST_NAMES.map((host) => [host, baseURL])),

@@ -38,7 +38,7 @@ function decryptReqInfo(reqInfo: unknown, secret: string): XmlFields {
  * Reads an APIv2 callback: a refund's `req_info` decrypted and put back in place as an object; any
  * other callback's `sign` verified (with its `sign_type`, MD5 by default).
  *
- * @throws VerificationError `ERR_RESPONSE_XML` for a body that is not plain XML, `ERR_RESPONSE_SIGNATURE` for a missing or wrong sign.
+ * @throws VerificationError `ERR_RESPONSE_XML` for a body that is not plain XML, `ERR_NOTIFICATION` for a missing or wrong sign (the contract's code for a callback).
  * @throws WechatpayError `ERR_DECRYPT` for a `req_info` that does not decrypt.
  */
 export function readV2Notification(raw: string | Buffer, secret: string): XmlFields {
@@ -47,7 +47,7 @@ export function readV2Notification(raw: string | Buffer, secret: string): XmlFie
   // Without sign_type, the sign's length tells: 64 hex digits for HMAC-SHA256, 32 for MD5.
   const type = signTypeOf(fields.sign_type ?? (typeof fields.sign === 'string' && fields.sign.length === 64 ? 'HMAC-SHA256' : 'MD5'));
   if (typeof fields.sign !== 'string' || type === undefined || !verifySign(type, fields, secret)) {
-    throw new VerificationError('ERR_RESPONSE_SIGNATURE', 'callback: its sign is missing or does not verify with the APIv2 key');
+    throw new VerificationError('ERR_NOTIFICATION', 'callback: its sign is missing or does not verify with the APIv2 key');
   }
   return fields;
 }

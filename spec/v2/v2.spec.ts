@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { Builder, Notifications, Hash } from '../../lib/index.js';
+import { Builder, Notifications, Hash, VerificationError } from '../../lib/index.js';
 import { SandboxV2 } from '../../lib/testing/index.js';
 import { signOf } from '../../lib/v2/sign.js';
 import { parseXml } from '../../lib/v2/xml.js';
@@ -189,9 +189,9 @@ describe('APIv2: callbacks (notifications.v2)', () => {
     sandbox.state.refunds.set('R1', { out_refund_no: 'R1', refund_id: '50001', out_trade_no: 'N1', refund_fee: 5, refund_status: 'SUCCESS', created_at: new Date(), succeeded_at: new Date() });
   });
 
-  it('pay result: good sign read, bad sign ERR_RESPONSE_SIGNATURE', () => {
+  it('pay result: good sign read, bad sign ERR_NOTIFICATION (VerificationError)', () => {
     expect(notifications.v2(sandbox.payNotification('N1'))).to.include({ out_trade_no: 'N1', total_fee: '5' });
-    expect(() => notifications.v2(sandbox.payNotification('N1', { secret: 'x'.repeat(32) }))).to.throw().with.property('code', 'ERR_RESPONSE_SIGNATURE');
+    expect(() => notifications.v2(sandbox.payNotification('N1', { secret: 'x'.repeat(32) }))).to.throw(VerificationError).with.property('code', 'ERR_NOTIFICATION');
   });
 
   it('refund result: req_info decrypted in place; wrong key ERR_DECRYPT', () => {

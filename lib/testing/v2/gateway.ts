@@ -35,6 +35,19 @@ export interface V2GatewayConfig {
   userPayingMs: number;
 }
 
+const APIV3 = /^(v3|hk|global|sandbox)\//;
+
+/** Whether a path below the base URL is an APIv2 one (`pay/micropay`), not an APIv3 tree's or a control route's. */
+export function isV2Path(path: string): boolean {
+  return !APIV3.test(path);
+}
+
+/** The core's answer to a request read off the wire, as a Fetch `Response` (the in-process and the server paths share it). */
+export function v2Response(core: (request: V2GatewayRequest) => V2GatewayAnswer, method: string, path: string, body: Buffer): Response {
+  const answer = core({ method, path, body, clientCertificate: false });
+  return new Response(new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
+}
+
 const XML_TYPE = 'text/xml; charset=utf-8';
 const xmlAnswer = (fields: Record<string, string | number>, status = 200): V2GatewayAnswer => ({ status, headers: { 'Content-Type': XML_TYPE }, body: Buffer.from(writeXml(fields)) });
 const fail = (message: string, status = 200) => xmlAnswer({ return_code: 'FAIL', return_msg: message }, status);

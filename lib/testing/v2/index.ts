@@ -3,9 +3,8 @@
  * closeorder, refund (mutual TLS), refundquery and downloadbill, and the pay and refund callbacks.
  */
 import { randomBytes } from 'node:crypto';
-import type { RequestHandler } from 'msw';
-import loadMsw from '../msw.cjs';
-import { createV2Gateway, type V2GatewayAnswer, type V2GatewayRequest } from './gateway.js';
+import { mswHandlers, type SandboxHandler } from '../handlers.js';
+import { createV2Gateway, v2Response, type V2GatewayAnswer, type V2GatewayRequest } from './gateway.js';
 import { paidFields, beijingTime } from './operations.js';
 import { reqInfo, sign, writeXml } from './protocol.js';
 import { listenV2, type ListeningSandboxV2, type V2ServerTls } from './server.js';
@@ -47,7 +46,6 @@ export interface V2NotificationOptions {
 
 // Callbacks go to the test's own server only: nothing leaves the machine.
 const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
-const FOREIGN = /^(v3|hk|global|sandbox)\//;
 
 /** A local APIv2 gateway (`sandbox.v2`, or on its own). */
 export class SandboxV2 {
@@ -61,7 +59,7 @@ export class SandboxV2 {
   /** The core: one request in, one answer out. */
   readonly fetch: (request: V2GatewayRequest) => V2GatewayAnswer;
   readonly #secret: string;
-  #handlers: RequestHandler[] | undefined;
+  #handlers: SandboxHandler[] | undefined;
 
   constructor(options: SandboxV2Options = {}) {
     this.mchid = options.mchid ?? '1900000109';
@@ -86,23 +84,12 @@ export class SandboxV2 {
     return listenV2(this.fetch, options);
   }
 
-  /**
-   * msw handlers for APIv2 paths under {@link SandboxV2.baseURL}; `v3/…` requests pass through, so
-   * put these before the APIv3 sandbox's handlers. In-process there is no TLS: refunds are refused.
-   */
-  get handlers(): RequestHandler[] {
-    if (!this.#handlers) {
-      const { http, HttpResponse } = loadMsw();
-      const base = this.baseURL.endsWith('/') ? this.baseURL : `${this.baseURL}/`;
-      const basePath = new URL(base).pathname;
-      const handler = http.all(`${base}*`, async ({ request }) => {
-        const path = new URL(request.url).pathname.slice(basePath.length);
-        if (FOREIGN.test(path)) return undefined;
-        const answer = this.fetch({ method: request.method, path, body: Buffer.from(await request.arrayBuffer()), clientCertificate: false });
-        return new HttpResponse(new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
-      });
-      this.#handlers = [handler] as unknown as RequestHandler[];
-    }
+  /** msw handlers answering every request under {@link SandboxV2.baseURL}. In-process there is no TLS: refunds are refused. */
+  get handlers(): SandboxHandler[] {
+    this.#handlers ??= mswHandlers(async (request, { basePath = '/' } = {}) => {
+      const path = new URL(request.url).pathname.slice(basePath.length);
+      return v2Response(this.fetch, request.method, path, Buffer.from(await request.arrayBuffer()));
+    }, this.baseURL);
     return this.#handlers;
   }
 
