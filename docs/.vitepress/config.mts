@@ -30,6 +30,7 @@ export default defineConfig({
           { text: '平台证书', link: '/guide/certificates' },
           { text: '敏感信息与调起支付', link: '/guide/sensitive' },
           { text: '文件上传与下载', link: '/guide/files' },
+          { text: 'APIv2', link: '/guide/v2' },
           { text: '沙箱', link: '/guide/sandbox' },
           { text: '沙箱：支付全流程', link: '/guide/sandbox-flows' },
           { text: '沙箱看板', link: '/guide/dashboard' },

@@ -24,9 +24,9 @@ export type ConfigFlags = { [K in keyof typeof CONFIG_FLAGS]?: string | undefine
 
 /** What the commands get: a client config, plus the keys that are no client field. */
 export interface CliConfig {
+  /** With the APIv2 key as `secret` when given (`WXPAY_SECRET` or the file: never a flag, which `ps` would show). */
   client: WechatpayConfig;
   apiv3Key?: string;
-  secret?: string;
 }
 
 /** A config's fields before keys are read: key fields as a file path or PEM text. */
@@ -136,8 +136,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       ...(baseURL !== undefined ? { baseURL: baseURL.endsWith('/') ? baseURL : `${baseURL}/` } : {}),
       ...(backupBaseURL !== undefined ? { backupBaseURL } : {}),
       ...(timeout !== undefined ? { timeout } : {}),
+      ...(secret !== undefined ? { secret } : {}),
     } as WechatpayConfig,
     ...(apiv3Key !== undefined ? { apiv3Key } : {}),
-    ...(secret !== undefined ? { secret } : {}),
   };
 }

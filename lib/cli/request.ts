@@ -32,6 +32,7 @@ Merchant configuration (flags win over --config, --config over the environment):
       --certs JSON         {"<key id>":"<file or PEM>"}              WXPAY_CERTS
       --base-url URL       default https://api.mch.weixin.qq.com/    WXPAY_BASE_URL
   -c, --config FILE        JSON with the fields of Builder.factory (key fields as file paths)
+  APIv2 key (v2/ paths): "secret" in --config, or WXPAY_SECRET (never a flag: ps would show it)
 `;
 
 const OPTIONS = {

@@ -2,9 +2,12 @@
  * APIv2 operations whose answers WeChat Pay does not sign. Every other APIv2 answer must carry a
  * `sign` that verifies; these are handed over unverified, so the list is explicit and complete.
  *
- * Sources: the operations of TheNorthMemory/wechatpay-openapi (`docs/v2/…`) whose answer schema
- * has no `sign` field, which include every path of wechatpay-php's `noneSignatureRespond` list
- * that names an existing operation.
+ * Source: the facts of TheNorthMemory/wechatpay-openapi (`docs/v2/…`): the operations whose
+ * documented answer lists fields and no `sign` (red packets, transfers to the balance, bills,
+ * risk public key, sign-key lookups, …), and the GET pages a user's browser opens (entrustweb,
+ * authindex), which answer HTML. A POST whose answer the facts leave undocumented
+ * (`applyment/micro/signcontract`) stays signed. `spec/v2/signless.spec.ts` derives the list from
+ * the facts and compares.
  */
 
 /** APIv2 templates (`v2/…`) whose answers carry no `sign`. */

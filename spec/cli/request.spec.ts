@@ -60,6 +60,24 @@ describe('wxpay request (the command)', () => {
     expect(JSON.parse(stdout)).to.have.property('permission_token');
   });
 
+  it('POSTs --xml to a v2/ path, signed with WXPAY_SECRET (the sandbox checks the sign); a wrong key is one line, exit 1, key not echoed', async () => {
+    const xml = JSON.stringify({ appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'CLI-V2-NONE' });
+    const refused = await run(['request', 'POST', 'v2/pay/orderquery', '--xml', xml, ...flags()], { WXPAY_SECRET: sandbox.v2.secret });
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('ORDERNOTEXIST');
+    const wrong = 'wrong-apiv2-key-wrong-apiv2-key0';
+    const forged = await run(['request', 'POST', 'v2/pay/orderquery', '--xml', xml, ...flags()], { WXPAY_SECRET: wrong });
+    expect(forged.code).to.equal(1);
+    expect(forged.stderr).to.include('签名错误');
+    expect(forged.stderr + forged.stdout).not.to.include(wrong);
+    sandbox.v2.state.orders.set('CLI-V2-1', { appid: sandbox.v2.appid, out_trade_no: 'CLI-V2-1', transaction_id: '4200000001', body: 'b', total_fee: 3, trade_type: 'NATIVE', trade_state: 'SUCCESS', openid: 'o', sign_type: 'MD5', paid_at: new Date() });
+    const found = await run(['request', 'POST', 'v2/pay/orderquery', '--xml', xml.replace('CLI-V2-NONE', 'CLI-V2-1'), ...flags()], { WXPAY_SECRET: sandbox.v2.secret });
+    expect(found.code, found.stderr).to.equal(0);
+    expect(JSON.parse(found.stdout)).to.include({ out_trade_no: 'CLI-V2-1', trade_state: 'SUCCESS', total_fee: '3' });
+    expectNoSecret(found.stdout);
+    expect(found.stdout).not.to.include(sandbox.v2.secret);
+  });
+
   it('takes the config from WXPAY_* variables alone (keys as PEM or files)', async () => {
     const env = {
       WXPAY_MCHID: sandbox.mchid, WXPAY_SERIAL: sandbox.merchant.serial, WXPAY_PRIVATE_KEY: sandbox.merchant.privateKey,
