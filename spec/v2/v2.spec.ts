@@ -131,6 +131,21 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     expect(() => wxpay.encrypt('x')).to.throw().with.property('code', 'ERR_CONFIG');
   });
 
+  it('never shows the APIv2 key: not in the client, its errors, or a signed request\'s options', async () => {
+    const { inspect } = await import('node:util');
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    expect(inspect(wxpay, { depth: 5, showHidden: true })).not.to.include(KEY);
+    const sent: string[] = [];
+    server.use(http.post(`${BASE}*`, async ({ request }) => {
+      sent.push(await request.text());
+      return new HttpResponse('<xml><return_code>FAIL</return_code><return_msg>签名错误</return_msg></xml>');
+    }));
+    const error = await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x' } }));
+    expect(error.name).to.equal('ApiError');
+    for (const text of [inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error), String(error.stack), sent[0]!]) expect(text).not.to.include(KEY);
+    expect(sent[0]).to.match(/<sign>[0-9A-F]{32}<\/sign>/);
+  });
+
   it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
     expect((await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');

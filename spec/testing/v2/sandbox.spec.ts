@@ -106,6 +106,22 @@ describe('Notifications.handlerV2 replies', () => {
     }
   });
 
+  it('sandbox.v2.completeRefund delivers a refund result that handlerV2 decrypts, and the sandbox records the SUCCESS reply', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const { server, url } = await hookServer(notifications.handlerV2((fields) => void seen.push(fields)));
+    try {
+      sandbox.v2.state.refunds.set('HR2', { out_refund_no: 'HR2', refund_id: '50010', out_trade_no: 'H1', refund_fee: 2, refund_status: 'PROCESSING', created_at: new Date(), notify_url: url });
+      const delivery = await sandbox.v2.completeRefund('HR2');
+      expect(delivery).to.include({ kind: 'refund', status: 200 });
+      expect(delivery!.reply).to.include('SUCCESS');
+      expect(seen[0]!.req_info).to.include({ out_refund_no: 'HR2', refund_status: 'SUCCESS', refund_fee: '2' });
+      // The wire carries only ciphertext: no refund field in the clear.
+      expect(delivery!.body).not.to.include('HR2');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('FAIL for a bad sign (401), an undecryptable req_info (400), a DOCTYPE (401), and when onEvent throws (500); onEvent never sees a forgery', async () => {
     const seen: unknown[] = [];
     const errors: unknown[] = [];
