@@ -2,15 +2,8 @@
 import { expect } from 'chai';
 import { Builder, TransportError, DEFAULT_TIMEOUT } from '../lib/index.js';
 import { faultServer, type FaultServer } from './support/fault-server.js';
+import { rejection } from './support/rejection.js';
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('answer limits (real server on 127.0.0.1)', () => {
   let server: FaultServer;

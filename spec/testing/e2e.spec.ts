@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { ApiError, Builder, TransportError, VerificationError, type WechatpayClient } from '../../lib/index.js';
 import { Sandbox, type Fault, type ListeningSandbox } from '../../lib/testing/index.js';
 import { APPID, CARD_ID, FOREIGN_CARD_ID, KEYS, OPENID, OTHER_KEYS } from './support.js';
+import { rejection } from '../support/rejection.js';
 
 const USER_AUTHORIZATIONS = 'v3/businesscircle/user-authorizations/{openid}';
 const PERMISSION_TOKENS = 'v3/marketing/membercard-open/cards/{card_id}/permission-tokens';
@@ -27,9 +28,6 @@ const CALLS = {
   'bracket postAsync': (w: WechatpayClient) => w[PERMISSION_TOKENS].postAsync({ card_id: CARD_ID, json }),
 };
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => expect.fail('expected a rejection'), (error: Error) => error);
-}
 
 /** Every fault and what the client must make of it (`delay` needs a timeout, below). */
 const FAULT_OUTCOMES: [Fault, new (...args: never[]) => Error, string][] = [

@@ -2,9 +2,10 @@
 // the code of every failure, retries (attempt counts, backoff bounds, a fresh signature each time
 // that the sandbox's replay check accepts), the backup host, and the hooks (no secret in them).
 import { expect } from 'chai';
-import { ApiError, ArgumentError, Builder, TransportError, VerificationError, WechatpayError, type WechatpayConfig } from '../../lib/index.js';
+import { ApiError, ArgumentError, Builder, TransportError, VerificationError, type WechatpayConfig } from '../../lib/index.js';
 import type { AttemptInfo, ErrorInfo, ResponseInfo } from '../../lib/transport/hooks.js';
 import { refusedURL, scripted, untrustedTls, type Scripted } from './support.js';
+import { rejection } from '../support/rejection.js';
 
 const USER_AUTHORIZATIONS = 'v3/businesscircle/user-authorizations/{openid}';
 const PERMISSION_TOKENS = 'v3/marketing/membercard-open/cards/{card_id}/permission-tokens';
@@ -13,14 +14,6 @@ const APPID = 'wx1234567890abcdef';
 const CARD_ID = 'pDF3JxxxxxxxxxxxxxxxxxxxxxxM';
 const FAST = { attempts: 3, minDelay: 40, maxDelay: 80 };
 
-async function rejection(promise: Promise<unknown>): Promise<WechatpayError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as WechatpayError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('transport failures, retries, backup host and hooks (127.0.0.1)', () => {
   let server: Scripted;

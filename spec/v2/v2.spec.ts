@@ -7,18 +7,11 @@ import { SandboxV2 } from '../../lib/testing/index.js';
 import { signOf } from '../../lib/v2/sign.js';
 import { parseXml } from '../../lib/v2/xml.js';
 import { SIGNLESS_V2 } from '../../lib/v2/signless.js';
+import { rejection } from '../support/rejection.js';
 
 const KEY = '192006250b4c09247ec02edce69f6a2d';
 const BASE = 'https://api.mch.weixin.qq.com/';
 
-async function rejected(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('APIv2: sign (official documented vector)', () => {
   const fields = { appid: 'wxd930ea5d5a258f4f', mch_id: '10000100', device_info: '1000', body: 'test', nonce_str: 'ibuaiVcKdpRxkhJA' };
@@ -63,7 +56,7 @@ describe('APIv2: client against the sandbox (127.0.0.1, HTTP)', () => {
     it(`micropay USERPAYING, then orderquery SUCCESS (${sign_type})`, async () => {
       const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url }));
       const out_trade_no = `T${sign_type}${Date.now()}`;
-      const error = await rejected(wxpay.v2.pay.micropay.post({ xml: common({ out_trade_no, total_fee: 1, auth_code: '139900000000000000', sign_type }) }));
+      const error = await rejection(wxpay.v2.pay.micropay.post({ xml: common({ out_trade_no, total_fee: 1, auth_code: '139900000000000000', sign_type }) }));
       expect(error.name).to.equal('ApiError');
       expect(error.code).to.equal('USERPAYING');
       const { data } = await wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no, sign_type } });
@@ -88,14 +81,14 @@ describe('APIv2: client against the sandbox (127.0.0.1, HTTP)', () => {
       expect(delivery?.status).to.equal(200);
       expect(delivery?.reply).to.include('SUCCESS');
       expect(received[0]).to.include({ out_trade_no, total_fee: '100' });
-      const closed = await rejected(wxpay.v2.pay.closeorder.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no } }));
+      const closed = await rejection(wxpay.v2.pay.closeorder.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no } }));
       expect(closed.code).to.equal('ORDERPAID');
       const bill_date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
       const text = await wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date, bill_type: 'ALL' } });
       expect(text.data).to.be.a('string').and.include(`\`${out_trade_no}`);
       const gz = await wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date, bill_type: 'ALL', tar_type: 'GZIP' } });
       expect(Buffer.isBuffer(gz.data)).to.equal(true);
-      const none = await rejected(wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date: '20000101' } }));
+      const none = await rejection(wxpay.v2.pay.downloadbill.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, bill_date: '20000101' } }));
       expect(none.name).to.equal('ApiError');
       expect(none.code).to.equal('FAIL');
     } finally {
@@ -105,14 +98,14 @@ describe('APIv2: client against the sandbox (127.0.0.1, HTTP)', () => {
 
   it('a wrong APIv2 key is refused by the server (签名错误 → ApiError)', async () => {
     const wxpay = Builder.factory({ ...sandbox.clientConfig({ baseURL: url }), secret: 'wrong-key-wrong-key-wrong-key-00' });
-    const error = await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x' } }));
+    const error = await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x' } }));
     expect(error.name).to.equal('ApiError');
     expect(error.message).to.equal('签名错误');
   });
 
   it('refund over plain HTTP (no client certificate) is refused by the server', async () => {
     const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url }));
-    const error = await rejected(wxpay.v2.secapi.pay.refund.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 } }));
+    const error = await rejection(wxpay.v2.secapi.pay.refund.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 } }));
     expect(error.code).to.equal('FAIL');
     expect(error.message).to.equal('CERT_REQUIRED');
   });
@@ -126,7 +119,7 @@ describe('APIv2: refused before sending, v2-only clients', () => {
 
   it('a v2-only client builds without v3 keys; a v3 call is ERR_CONFIG and nothing is sent', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
-    const error = await rejected(wxpay.v3.certificates.get());
+    const error = await rejection(wxpay.v3.certificates.get());
     expect(error.code).to.equal('ERR_CONFIG');
     expect(() => wxpay.encrypt('x')).to.throw().with.property('code', 'ERR_CONFIG');
   });
@@ -140,7 +133,7 @@ describe('APIv2: refused before sending, v2-only clients', () => {
       sent.push(await request.text());
       return new HttpResponse('<xml><return_code>FAIL</return_code><return_msg>签名错误</return_msg></xml>');
     }));
-    const error = await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x' } }));
+    const error = await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x' } }));
     expect(error.name).to.equal('ApiError');
     for (const text of [inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error), String(error.stack), sent[0]!]) expect(text).not.to.include(KEY);
     expect(sent[0]).to.match(/<sign>[0-9A-F]{32}<\/sign>/);
@@ -148,18 +141,18 @@ describe('APIv2: refused before sending, v2-only clients', () => {
 
   it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
-    expect((await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');
+    expect((await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');
     const refund = { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 };
-    const security = await rejected(wxpay.v2.secapi.pay.refund.post({ xml: refund, security: true }));
+    const security = await rejection(wxpay.v2.secapi.pay.refund.post({ xml: refund, security: true }));
     expect(security.code).to.equal('ERR_CONFIG');
     expect(security.message).to.include('merchant');
     // @ts-expect-error APIv2 calls take xml, not json
-    expect((await rejected(wxpay.v2.pay.orderquery.post({ json: {} }))).code).to.equal('ERR_OPTIONS');
+    expect((await rejection(wxpay.v2.pay.orderquery.post({ json: {} }))).code).to.equal('ERR_OPTIONS');
     // @ts-expect-error sign_type is MD5 or HMAC-SHA256
-    expect((await rejected(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', sign_type: 'SHA1' } }))).code).to.equal('ERR_OPTIONS');
+    expect((await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', sign_type: 'SHA1' } }))).code).to.equal('ERR_OPTIONS');
     const v3 = Builder.factory({ mchid: '1900000109', secret: KEY });
     // @ts-expect-error APIv3 calls take json, not xml
-    expect((await rejected(v3.v3.certificates.get({ xml: {} }))).code).to.be.oneOf(['ERR_CONFIG', 'ERR_OPTIONS']);
+    expect((await rejection(v3.v3.certificates.get({ xml: {} }))).code).to.be.oneOf(['ERR_CONFIG', 'ERR_OPTIONS']);
   });
 
   function answering(xml: string | Buffer, type = 'text/xml') {
@@ -173,13 +166,13 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     answering(signed({ return_code: 'SUCCESS', result_code: 'SUCCESS', trade_state: 'SUCCESS' }));
     expect((await call()).data.trade_state).to.equal('SUCCESS');
     answering(signed({ return_code: 'SUCCESS', result_code: 'SUCCESS' }, 'another-key'));
-    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
+    expect((await rejection(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
     answering('<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code></xml>');
-    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
+    expect((await rejection(call())).code).to.equal('ERR_RESPONSE_SIGNATURE');
     answering('<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><return_code>&x;</return_code></xml>');
-    expect((await rejected(call())).code).to.equal('ERR_RESPONSE_XML');
+    expect((await rejection(call())).code).to.equal('ERR_RESPONSE_XML');
     answering(signed({ return_code: 'SUCCESS', result_code: 'FAIL', err_code: 'ORDERNOTEXIST', err_code_des: 'no order' }));
-    const failed = await rejected(call());
+    const failed = await rejection(call());
     expect(failed).to.include({ name: 'ApiError', code: 'ORDERNOTEXIST', message: 'no order' });
     expect(failed.detail.err_code).to.equal('ORDERNOTEXIST');
   });

@@ -4,15 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { setupServer } from 'msw/node';
 import { Builder, Notifications } from '../../../lib/index.js';
 import { Sandbox, SandboxV2 } from '../../../lib/testing/index.js';
+import { rejection } from '../../support/rejection.js';
 
-async function rejected(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function hookServer(listener: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
   const server = createServer(listener);
@@ -31,12 +24,12 @@ describe('Sandbox: APIv2 beside APIv3', () => {
       });
       expect(v3.data.code_url).to.match(/^weixin:\/\//);
       const xml = { appid: sandbox.v2.appid, mch_id: sandbox.mchid, body: 'b', out_trade_no: 'V2-1', total_fee: 1, spbill_create_ip: '127.0.0.1', auth_code: '139900000000000000' };
-      const paying = await rejected(wxpay.v2.pay.micropay.post({ xml }));
+      const paying = await rejection(wxpay.v2.pay.micropay.post({ xml }));
       expect(paying).to.include({ name: 'ApiError', code: 'USERPAYING' });
       const { data } = await wxpay.v2.pay.orderquery.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'V2-1' } });
       expect(data).to.include({ trade_state: 'SUCCESS', out_trade_no: 'V2-1', total_fee: '1' });
       // A refund needs mutual TLS, which a plain HTTP listen() cannot give: the server refuses it.
-      const refund = await rejected(wxpay.v2.secapi.pay.refund.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'V2-1', out_refund_no: 'R-1', total_fee: 1, refund_fee: 1 } }));
+      const refund = await rejection(wxpay.v2.secapi.pay.refund.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'V2-1', out_refund_no: 'R-1', total_fee: 1, refund_fee: 1 } }));
       expect(refund).to.include({ name: 'ApiError', message: 'CERT_REQUIRED' });
     } finally {
       await close();
@@ -55,7 +48,7 @@ describe('Sandbox: APIv2 beside APIv3', () => {
       });
       expect(data.code_url).to.match(/^weixin:\/\//);
       const wrong = Builder.factory({ ...sandbox.clientConfig(), secret: 'another-apiv2-key-another-apiv2k' });
-      const refused = await rejected(wrong.v2.pay.orderquery.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'MSW-1' } }));
+      const refused = await rejection(wrong.v2.pay.orderquery.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'MSW-1' } }));
       expect(refused).to.include({ name: 'ApiError', message: '签名错误' });
     } finally {
       server.close();
@@ -70,7 +63,7 @@ describe('SandboxV2 on its own', () => {
     server.listen({ onUnhandledRequest: 'error' });
     try {
       const wxpay = Builder.factory(sandbox.clientConfig());
-      const closed = await rejected(wxpay.v2.pay.closeorder.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'NONE-1' } }));
+      const closed = await rejection(wxpay.v2.pay.closeorder.post({ xml: { appid: sandbox.appid, mch_id: sandbox.mchid, out_trade_no: 'NONE-1' } }));
       expect(closed).to.include({ name: 'ApiError', code: 'ORDERNOTEXIST' });
       const response = await fetch(`${sandbox.baseURL}v3/certificates`);
       expect(response.status).to.equal(404);
