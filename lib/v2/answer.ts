@@ -47,9 +47,12 @@ function parsedJson(text: string): unknown {
   }
 }
 
-/** Whether the body is an XML document (a bill is CSV-like text or gzip bytes, its failure XML). */
+/**
+ * Whether the body is an APIv2 message, `<xml>…` (a bill is CSV-like text or gzip bytes and its
+ * failure XML; an entrustweb page is HTML, handed over as text and never parsed here).
+ */
 function looksLikeXml(raw: Buffer): boolean {
-  return /^\s*</.test(raw.subarray(0, 64).toString('utf8'));
+  return /^\s*(?:<\?xml[^>]*\?>\s*)?<xml[\s>]/.test(raw.subarray(0, 128).toString('utf8'));
 }
 
 /**

@@ -139,6 +139,23 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     expect(sent[0]).to.match(/<sign>[0-9A-F]{32}<\/sign>/);
   });
 
+  it('GET sends the signed fields as the query; nonceless leaves nonce_str out; the HTML page comes back as text', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    const urls: URL[] = [];
+    server.use(http.get(`${BASE}papay/entrustweb`, ({ request }) => {
+      urls.push(new URL(request.url));
+      return new HttpResponse('<html>sign the contract</html>', { headers: { 'Content-Type': 'text/html' } });
+    }));
+    const query = { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', plan_id: 12535, contract_code: '100000', request_serial: 1000, contract_display_account: '微信代扣', notify_url: 'https://example.com/n', version: '1.0', timestamp: '1414488825' };
+    const { data } = await wxpay.v2.papay.entrustweb.get({ query, nonceless: true });
+    expect(data).to.equal('<html>sign the contract</html>');
+    const sent = Object.fromEntries(urls[0]!.searchParams);
+    expect(sent).not.to.have.property('nonce_str');
+    expect(sent.sign).to.equal(signOf('MD5', query, KEY));
+    await wxpay.v2.papay.entrustweb.get({ query });
+    expect(urls[1]!.searchParams.get('nonce_str')).to.match(/^[0-9A-Za-z]{32}$/);
+  });
+
   it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
     expect((await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');
