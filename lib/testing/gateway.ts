@@ -10,6 +10,7 @@ import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
 import { answer, notFound, type Answer, type Capability, type SandboxState } from './endpoints.js';
 import type { Fault, Faults } from './faults.js';
 import { isLoopbackHost } from './loopback.js';
+import { readUpload } from './upload.js';
 import { isV2Path, v2Response, type V2GatewayAnswer, type V2GatewayRequest } from './v2/gateway.js';
 
 /** Everything the core needs: who may call, which key signs answers, what state answers come from. */
@@ -134,17 +135,22 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
     if (faults.has('reset')) return Response.error();
     if (config.v2 && path !== undefined && isV2Path(path)) return v2Response(config.v2, request.method, path, body);
 
+    // An upload is signed over its meta JSON, not over the multipart body.
+    const upload = await readUpload(request.headers.get('Content-Type'), body);
+    const signedBody = upload ? upload.meta : body;
     const failure = check.check({
       method: request.method,
       target: target ?? url.pathname + url.search,
       authorization: request.headers.get('Authorization'),
-      body,
+      body: signedBody,
     });
     const result: Answer = failure
       ? { status: 401, body: { code: 'SIGN_ERROR', ...failure } }
       : faults.has('system-error')
         ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
-        : route(request, url, base, path, body);
+        : upload?.problem !== undefined
+          ? { status: 400, body: { code: 'PARAM_ERROR', message: upload.problem } }
+          : route(request, url, base, path, signedBody);
     return result.file ? unsigned(result) : signed(result, config.platform, faults);
   };
 }

@@ -28,8 +28,8 @@ const bucketOf = (method: string, path: string) => {
 function compile(operations: readonly FactOperation[]): Map<string, Compiled[]> {
   const byBucket = new Map<string, Compiled[]>();
   for (const operation of operations) {
-    // APIv2 (XML) and uploads (multipart) are not checked here.
-    if (operation.request !== 'json' || operation.template.startsWith('v2/')) continue;
+    // APIv2 (XML) is the v2 core's; an upload's meta is checked like a JSON body.
+    if (operation.request === 'xml' || operation.template.startsWith('v2/')) continue;
     const variables: string[] = [];
     const source = operation.template.split(/(\{[^}]+\})/).map((part) => {
       const variable = /^\{([^}]+)\}$/.exec(part)?.[1];
@@ -99,7 +99,8 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       const problem = schema && check(schema, value, '', location, fromText);
       if (problem) return paramError(problem);
     }
-    if (operation.body) {
+    const bodySchema = operation.request === 'multipart' ? operation.upload?.meta : operation.body;
+    if (bodySchema) {
       if (body.length === 0) return operation.bodyRequired ? paramError({ field: 'body', location: 'body', message: 'the body is required' }) : undefined;
       let json: unknown;
       try {
@@ -107,7 +108,7 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       } catch {
         return paramError({ field: 'body', location: 'body', message: 'the body is not valid JSON' });
       }
-      const problem = check(operation.body, json, '', 'body');
+      const problem = check(bodySchema, json, '', 'body');
       if (problem) return paramError(problem);
     }
     return undefined;

@@ -1,0 +1,46 @@
+/**
+ * A media upload as WeChat Pay reads it: a multipart body whose `meta` part (JSON with `filename`
+ * and `sha256`) is what the merchant signed, and whose file part must hash to that `sha256`.
+ * Parsed by the Fetch API's own multipart reader (undici), never by hand.
+ */
+import { createHash } from 'node:crypto';
+
+/** What the gateway learns from a multipart body. */
+export interface ReceivedUpload {
+  /** The `meta` part's bytes, as sent: the signature covers these, not the whole body. */
+  meta: Buffer;
+  /** Why WeChat Pay would refuse it (`400 PARAM_ERROR`), when it would. */
+  problem?: string;
+}
+
+const isMultipart = (contentType: string | null) => contentType !== null && /^multipart\/form-data\s*;/i.test(contentType);
+
+/** The upload in `body`, or `undefined` when the request is not multipart. */
+export async function readUpload(contentType: string | null, body: Buffer, fileField = 'file'): Promise<ReceivedUpload | undefined> {
+  if (!isMultipart(contentType)) return undefined;
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType! } }).formData();
+  } catch {
+    return { meta: Buffer.alloc(0), problem: 'the multipart body does not parse' };
+  }
+  // A meta part sent with a filename arrives as a File, without one as text: the bytes count either way.
+  const metaPart = form.get('meta');
+  if (metaPart === null) return { meta: Buffer.alloc(0), problem: 'the multipart body has no meta part' };
+  const meta = typeof metaPart === 'string' ? Buffer.from(metaPart, 'utf8') : Buffer.from(await metaPart.arrayBuffer());
+  let fields: { filename?: unknown; sha256?: unknown };
+  try {
+    fields = JSON.parse(meta.toString('utf8')) as typeof fields;
+  } catch {
+    return { meta, problem: 'meta is not JSON' };
+  }
+  const file = form.get(fileField);
+  if (file === null || typeof file === 'string') return { meta, problem: `the multipart body has no ${fileField} part` };
+  const bytes = Buffer.from(await file.arrayBuffer());
+  if (bytes.length === 0) return { meta, problem: 'the file is empty' };
+  if (typeof fields.filename !== 'string' || fields.filename === '') return { meta, problem: 'meta.filename is missing' };
+  if (file.name !== fields.filename) return { meta, problem: `the file part's filename ${JSON.stringify(file.name)} is not meta.filename` };
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (typeof fields.sha256 !== 'string' || fields.sha256.toLowerCase() !== digest) return { meta, problem: 'meta.sha256 is not the SHA-256 of the file' };
+  return { meta };
+}

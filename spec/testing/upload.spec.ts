@@ -1,0 +1,56 @@
+// The sandbox reads uploads as WeChat Pay does: the signature covers the meta JSON as sent, and the
+// file part must hash to meta.sha256. The multipart body is parsed by undici's FormData reader.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Builder } from '../../lib/index.js';
+import { Sandbox, type ListeningSandbox } from '../../lib/testing/index.js';
+import { authorizationFor } from './support.js';
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'.padEnd(400, '0'), 'hex');
+
+describe('Sandbox: media uploads', () => {
+  const sandbox = new Sandbox();
+  let server: ListeningSandbox;
+  before(async () => (server = await sandbox.listen()));
+  after(() => server.close());
+
+  it('answers a client upload (Buffer image, Readable video) with a signed media_id', async () => {
+    const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
+    const image = await wxpay.v3.merchant.media.upload.post({ upload: { filename: 'logo.png', data: PNG } });
+    expect(image.data.media_id).to.be.a('string').and.not.equal('');
+    const video = await wxpay.v3.merchant.media.video_upload.post({ upload: { filename: 'clip.mp4', data: Readable.from([Buffer.alloc(64 * 1024, 1), Buffer.alloc(1024, 2)]) } });
+    expect(video.data.media_id).to.be.a('string').and.not.equal('');
+  });
+
+  async function post(meta: string, file: Buffer, filename: string, signedBody = meta) {
+    const form = new FormData();
+    form.append('meta', new Blob([meta], { type: 'application/json' }));
+    form.append('file', new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
+    const target = '/v3/merchant/media/upload';
+    const authorization = authorizationFor(sandbox, { method: 'POST', target, body: meta, signedBody });
+    const response = await fetch(new URL(target.slice(1), server.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
+    return { status: response.status, json: (await response.json()) as { code: string; message: string } };
+  }
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+  it('checks the signature over the meta JSON, not the multipart body (401 otherwise)', async () => {
+    const meta = JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) });
+    expect((await post(meta, PNG, 'a.png')).status).to.equal(200);
+    const forged = await post(meta, PNG, 'a.png', JSON.stringify({ filename: 'b.png', sha256: sha256(PNG) }));
+    expect(forged.status).to.equal(401);
+    expect(forged.json.code).to.equal('SIGN_ERROR');
+  });
+
+  it('refuses a file that is not the one meta describes (400 PARAM_ERROR)', async () => {
+    const other = Buffer.concat([PNG, Buffer.of(0)]);
+    const wrongDigest = await post(JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) }), other, 'a.png');
+    expect(wrongDigest).to.deep.include({ status: 400 });
+    expect(wrongDigest.json).to.include({ code: 'PARAM_ERROR' });
+    expect(wrongDigest.json.message).to.match(/sha256/);
+    const wrongName = await post(JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) }), PNG, 'b.png');
+    expect(wrongName.json.message).to.match(/filename/);
+    const notJson = await post('{filename', PNG, 'a.png');
+    expect(notJson.json).to.include({ code: 'PARAM_ERROR', message: 'meta is not JSON' });
+  });
+});
