@@ -15,7 +15,7 @@ export const SANDBOX_USAGE = `Usage: wxpay sandbox [--port N] [--mode pubkey|cer
 
 Runs a local WeChat Pay gateway on 127.0.0.1 for any SDK: writes the merchant key, the platform
 key (or certificate) and config.json into D, prints one JSON line
-{"url","mchid","serial","privateKey","certs","apiv3Key","dir"}, and serves until Ctrl-C.
+{"url","mchid","serial","privateKey","certs","apiv3Key","secret","dir"} (secret: the APIv2 key), and serves until Ctrl-C.
 Dashboard: <url>sandbox/ in a browser on this machine (loopback only).
 Control routes (unsigned, loopback only): POST /sandbox/pay {"out_trade_no","trade_state"},
 POST /sandbox/refund {"out_refund_no","status"}, POST /sandbox/transfer {"out_bill_no","state"},
@@ -99,9 +99,10 @@ function writeMerchantFiles(sandbox: Sandbox, dir: string, url: string) {
   const platformFile = join(dir, certificate ? `wechatpay_${id}.pem` : 'pub_key.pem');
   writeFileSync(platformFile, certificate ?? publicKey);
   const certs = { [id]: platformFile };
-  const config = { mchid: sandbox.mchid, serial: sandbox.merchant.serial, privateKey, certs, apiv3Key: sandbox.apiv3Key, baseURL: url };
+  // `secret`, the APIv2 key: the same sandbox answers v2 paths.
+  const config = { mchid: sandbox.mchid, serial: sandbox.merchant.serial, privateKey, certs, apiv3Key: sandbox.apiv3Key, secret: sandbox.v2.secret, baseURL: url };
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  return { url, mchid: sandbox.mchid, serial: sandbox.merchant.serial, privateKey, certs, apiv3Key: sandbox.apiv3Key, dir };
+  return { url, mchid: sandbox.mchid, serial: sandbox.merchant.serial, privateKey, certs, apiv3Key: sandbox.apiv3Key, secret: sandbox.v2.secret, dir };
 }
 
 /**

@@ -19,6 +19,7 @@ interface Printed {
   privateKey: string;
   certs: Record<string, string>;
   apiv3Key: string;
+  secret: string;
   dir: string;
 }
 
@@ -54,7 +55,7 @@ describe('wxpay sandbox (standalone)', function () {
     const run = start(['--dir', dir, '--callback-retry-ms', '10,20']);
     const printed = await run.printed;
     try {
-      expect(printed).to.have.keys('url', 'mchid', 'serial', 'privateKey', 'certs', 'apiv3Key', 'dir');
+      expect(printed).to.have.keys('url', 'mchid', 'serial', 'privateKey', 'certs', 'apiv3Key', 'secret', 'dir');
       expect(printed.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect(printed.dir).to.equal(dir);
       expect(isAbsolute(printed.privateKey) && printed.privateKey.startsWith(dir)).to.equal(true);
@@ -63,7 +64,7 @@ describe('wxpay sandbox (standalone)', function () {
       expect(id).to.match(/^PUB_KEY_ID_01/);
       expect(readFileSync(file, 'utf8')).to.match(/^-----BEGIN PUBLIC KEY-----/);
       const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-      expect(config).to.deep.equal({ mchid: printed.mchid, serial: printed.serial, privateKey: printed.privateKey, certs: printed.certs, apiv3Key: printed.apiv3Key, baseURL: printed.url });
+      expect(config).to.deep.equal({ mchid: printed.mchid, serial: printed.serial, privateKey: printed.privateKey, certs: printed.certs, apiv3Key: printed.apiv3Key, secret: printed.secret, baseURL: printed.url });
 
       const wxpay = Builder.factory({
         mchid: printed.mchid, serial: printed.serial, baseURL: printed.url,
@@ -72,6 +73,10 @@ describe('wxpay sandbox (standalone)', function () {
       });
       const out_trade_no = `CLI${Date.now()}`;
       await wxpay.chain('v3/pay/transactions/native').post({ json: { appid: 'wx1234567890abcdef', mchid: printed.mchid, description: 'cli', out_trade_no, notify_url: 'http://127.0.0.1:9/n', amount: { total: 1 } } });
+      // The printed secret signs APIv2 calls the same server answers (ORDERNOTEXIST: the sign passed).
+      const v2 = Builder.factory({ mchid: printed.mchid, secret: printed.secret, baseURL: printed.url });
+      const closed = await v2.v2.pay.closeorder.post({ xml: { appid: 'wx1234567890abcdef', mch_id: printed.mchid, out_trade_no: 'CLI-NONE' } }).catch((error: unknown) => error);
+      expect(closed).to.include({ name: 'ApiError', code: 'ORDERNOTEXIST' });
       const paid = await fetch(`${printed.url}sandbox/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no, trade_state: 'SUCCESS' }) });
       expect(paid.status).to.equal(200);
       const { data } = await wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}').get({ out_trade_no, query: { mchid: printed.mchid } });
