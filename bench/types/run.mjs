@@ -1,8 +1,10 @@
 // `node bench/types/run.mjs [--root DIR] [--label NAME]`: type-scale figures of a build of
 // wechatpay-ts (DIR, default this repository; its dist/ must be built), each the median of 3:
-// - tsc --noEmit of a user file calling 30 operations in the three styles (90 calls), against dist/;
+// - tsc --noEmit of a user file calling 30 operations in the three styles (90 calls), against dist/:
+//   wall time and tsc's "Check time";
 // - language-service completion latency after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`,
-//   inside `wxpay['v3/` and inside a `json: {` literal, the file open and checked as in an editor;
+//   inside `wxpay['v3/` and inside a `json: {` literal: the file open and checked as in an editor,
+//   then one edit and the completion request (only the edited file changes version);
 // - the project's own `tsc --noEmit -p tsconfig.json`;
 // - the user file against dist/ with skipLibCheck off: any "excessively deep" (TS2589) is reported.
 // Prints JSON; writes results/types-<label>.json beside this folder's results.
@@ -52,14 +54,21 @@ try {
   const result = { label, root, date: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg().map((n) => Number(n.toFixed(2))) }, runs };
 
   // 1. The user file.
+  // Wall time (tsc's start-up, parsing lib.d.ts and @types/node included) and tsc's own "Check time".
   const userRuns = [];
+  const checkRuns = [];
   let userErrors = '';
   for (let i = 0; i < runs; i += 1) {
-    const { ms, value } = timed(() => run('-p', join(consumer, 'tsconfig.json')));
+    const { ms, value } = timed(() => run('-p', join(consumer, 'tsconfig.json'), '--extendedDiagnostics'));
     userRuns.push(ms);
-    if (!value.ok) userErrors = value.output;
+    checkRuns.push(1000 * Number(/^Check time:\s+([\d.]+)s/m.exec(value.output)?.[1] ?? NaN));
+    if (!value.ok) userErrors = value.output.split('\n').filter((line) => /error TS/.test(line)).join('\n');
   }
-  result.userFile = { medianMs: Math.round(median(userRuns)), runsMs: userRuns.map(Math.round), compiles: userErrors === '', errors: userErrors.split('\n').slice(0, 5) };
+  result.userFile = {
+    medianMs: Math.round(median(userRuns)), runsMs: userRuns.map(Math.round),
+    checkMs: Math.round(median(checkRuns)), checkRunsMs: checkRuns.map(Math.round),
+    compiles: userErrors === '', errors: userErrors.split('\n').slice(0, 5),
+  };
 
   // 2. dist/ declarations with skipLibCheck off.
   const deep = run('-p', join(consumer, 'tsconfig.deep.json'));
@@ -78,7 +87,9 @@ try {
   let version = 0;
   const host = {
     getScriptFileNames: () => [file],
-    getScriptVersion: () => String(version),
+    // Only the edited file changes between requests: lib.d.ts, @types/node and the package's
+    // declarations keep their version, so the document registry reuses them as tsserver does.
+    getScriptVersion: (name) => (name === file ? String(version) : '0'),
     getScriptSnapshot: (name) => (name === file ? ts.ScriptSnapshot.fromString(current) : ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)) : undefined),
     getCurrentDirectory: () => consumer,
     getCompilationSettings: () => ({ ...ts.convertCompilerOptionsFromJson(compilerOptions, consumer).options }),
