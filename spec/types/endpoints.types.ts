@@ -55,6 +55,12 @@ export async function permissionTokens(): Promise<void> {
   await wxpay.v3.marketing.membercardOpen.cards._card_id_.permissionTokens.post({ card_id });
   // @ts-expect-error a field the answer does not have
   chained.data.authorize_state;
+  // The axios options that change how, not what, is sent are typed; those the client refuses at run time are not.
+  void wxpay.v3.certificates.get({ timeout: 5000, signal: AbortSignal.timeout(1000), maxContentLength: 1024, baseURL: 'https://api2.mch.weixin.qq.com/' });
+  // @ts-expect-error auth would replace the signed Authorization header
+  void wxpay.v3.certificates.get({ auth: { username: 'u', password: 'p' } });
+  // @ts-expect-error redirects would send requests nobody signed
+  void wxpay.v3.certificates.get({ maxRedirects: 5 });
   void tokens;
 }
 
