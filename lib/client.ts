@@ -205,6 +205,7 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
       baseURLs: [baseURL, backupBaseURL],
       timeout,
       send: (request, defaultTimeout) => withDeadline(instance, request, defaultTimeout),
+      privateKey,
     });
   }
   const dispatch: Dispatch = (method, template, options) => (isV2(template) ? dispatchV2(method, template, options) : dispatchV3(method, template, options));

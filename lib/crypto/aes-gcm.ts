@@ -3,6 +3,7 @@
  * the APIv3 key (32 bytes), a nonce, associated data, and base64(ciphertext ‖ 16-byte tag).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { ArgumentError, WechatpayError } from '../errors.js';
 
 const KEY_LENGTH = 32;
@@ -58,3 +59,35 @@ export const AesGcm = {
     }
   },
 };
+
+/**
+ * Decrypts a stream of ciphertext ‖ 16-byte tag as it flows (an encrypted bill file): the last 16
+ * bytes seen are held back as the tag, and the stream ends with {@link WechatpayError} `ERR_DECRYPT`
+ * unless the tag checks out, so a truncated, altered or wrongly keyed file never ends cleanly.
+ * Plaintext passes on before the tag is checked: consumers must treat the stream's error as final.
+ *
+ * @throws ArgumentError `ERR_ARGUMENT` when the key is not 32 bytes or the nonce is empty.
+ */
+export function decipherStream(key: Buffer, iv: string, aad = ''): Transform {
+  const decipher = createDecipheriv('aes-256-gcm', keyOf(key, 'decipherStream'), ivOf(iv, 'decipherStream'), { authTagLength: TAG_LENGTH });
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  let tail: Buffer = Buffer.alloc(0);
+  return new Transform({
+    highWaterMark: 64 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      const cut = Math.max(0, bytes.length - TAG_LENGTH);
+      tail = bytes.subarray(cut);
+      done(null, cut ? decipher.update(bytes.subarray(0, cut)) : undefined);
+    },
+    flush(done) {
+      try {
+        if (tail.length !== TAG_LENGTH) throw new Error('short');
+        decipher.setAuthTag(tail);
+        done(null, decipher.final());
+      } catch {
+        done(new WechatpayError('ERR_DECRYPT', 'the encrypted file does not authenticate: wrong key or nonce, or the file was cut short or altered'));
+      }
+    },
+  });
+}

@@ -244,6 +244,23 @@ function oaepLimit(key: KeyObject): number {
   return Math.floor((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) - OAEP_SHA1_OVERHEAD;
 }
 
+/**
+ * The bytes of a base64 RSA-OAEP (SHA-1) ciphertext: a sensitive field's text, or an encrypted
+ * bill's AES key (`encrypt_key`), which need not be text.
+ *
+ * @throws WechatpayError `ERR_DECRYPT` when the ciphertext is not base64 or does not decrypt with this key.
+ */
+export function oaepDecrypt(ciphertext: string, privateKey: KeyObject, caller: string): Buffer {
+  requireRsaKey(privateKey, 'private', caller);
+  const bytes = strictBase64(ciphertext);
+  if (!bytes) throw new WechatpayError('ERR_DECRYPT', `${caller}: ciphertext is not base64`);
+  try {
+    return privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, bytes);
+  } catch {
+    throw new WechatpayError('ERR_DECRYPT', `${caller}: RSA-OAEP decryption failed`);
+  }
+}
+
 /** RSA key loading, SHA256withRSA signatures and RSA-OAEP encryption, as WeChat Pay APIv3 uses them. */
 export const Rsa = {
   /** Asks {@link Rsa.from} for the private half. */
@@ -320,14 +337,7 @@ export const Rsa = {
    * @throws WechatpayError `ERR_DECRYPT` when the ciphertext is not base64 or does not decrypt with this key.
    */
   decrypt(ciphertext: string, privateKey: KeyObject): string {
-    requireRsaKey(privateKey, 'private', 'Rsa.decrypt');
-    const bytes = strictBase64(ciphertext);
-    if (!bytes) throw new WechatpayError('ERR_DECRYPT', 'Rsa.decrypt: ciphertext is not base64');
-    try {
-      return privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, bytes).toString('utf8');
-    } catch {
-      throw new WechatpayError('ERR_DECRYPT', 'Rsa.decrypt: RSA-OAEP decryption failed');
-    }
+    return oaepDecrypt(ciphertext, privateKey, 'Rsa.decrypt').toString('utf8');
   },
 
   /**

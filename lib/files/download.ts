@@ -3,7 +3,7 @@
  * receipts, statements, complaint images), checked by the answer's digest instead, gunzipped when
  * gzipped, and streamed: a bill is never held whole in memory unless the caller asks for a Buffer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { AxiosResponse } from 'axios';
@@ -11,14 +11,22 @@ import type { DecoratedConfig } from '../decorator.js';
 import { ArgumentError, TransportError, VerificationError, WechatpayError } from '../errors.js';
 import { transportErrorOf } from '../transport/codes.js';
 import { isUnsigned } from './unsigned.js';
+import { decipherStream } from '../crypto/aes-gcm.js';
+import { oaepDecrypt } from '../crypto/rsa.js';
 
 /** An answer that names a file: a bill's, a receipt's, … (`hash_type`/`hash_value` when given). */
 export interface DownloadAnswer {
   download_url: string;
   hash_type?: string;
   hash_value?: string;
-  /** Set on encrypted bill files (sub-merchant and e-commerce fund-flow bills): not decrypted here. */
+  /**
+   * Set on encrypted bill files (sub-merchant and e-commerce fund-flow bills, Pay Score bills): the
+   * AES-256-GCM key, RSA-OAEP encrypted to the merchant API certificate. With `nonce`, the file is
+   * decrypted with the client's private key as it streams.
+   */
   encrypt_key?: string;
+  /** The AES-256-GCM nonce of an encrypted bill file. */
+  nonce?: string;
 }
 
 /** Options of one download. */
@@ -40,6 +48,8 @@ export interface DownloaderContext {
   timeout: number;
   /** Sends one request under the client's whole-call deadline. */
   send: (config: DecoratedConfig, timeout: number) => Promise<unknown>;
+  /** The merchant API private key, which unwraps an encrypted bill's `encrypt_key`. */
+  privateKey: KeyObject;
 }
 
 /** `wxpay.download`: a Buffer by default, a Readable with `{ stream: true }`. */
@@ -177,14 +187,31 @@ function filePipeline(source: Readable, gzipped: boolean, digest: { algorithm: s
   return out;
 }
 
+/** An encrypted entry's AES key (unwrapped with the merchant key) and nonce; nothing is sent when either is wrong. */
+function unwrap(entry: DownloadAnswer, privateKey: KeyObject): { key: Buffer; nonce: string } {
+  if (typeof entry.nonce !== 'string' || entry.nonce === '') throw new ArgumentError('ERR_ARGUMENT', 'an encrypted bill entry (encrypt_key) needs its nonce');
+  const key = oaepDecrypt(String(entry.encrypt_key), privateKey, 'download: encrypt_key');
+  if (key.length !== 32) throw new WechatpayError('ERR_DECRYPT', `download: encrypt_key unwraps to ${key.length} bytes, not an AES-256 key`);
+  return { key, nonce: entry.nonce };
+}
+
+/** The answer's bytes decrypted as they arrive; a read failure passes on as the client's error. */
+function decrypted(source: Readable, { key, nonce }: { key: Buffer; nonce: string }): Readable {
+  const plain = decipherStream(key, nonce);
+  source.once('error', (error) => plain.destroy(brokenOff(error)));
+  plain.once('close', () => source.destroy());
+  return source.pipe(plain);
+}
+
 /** Makes a client's `download` root member. */
 export function downloader(context: DownloaderContext): Download {
   const download = async (answer: DownloadAnswer | string, options: DownloadOptions = {}): Promise<Buffer | Readable> => {
     if (answer === null || (typeof answer !== 'string' && typeof answer !== 'object')) refuse('download takes an answer with download_url, or a path');
-    // Its digest is over the decrypted bill: checking it against the ciphertext would always fail.
-    if (typeof answer === 'object' && answer.encrypt_key) {
-      throw new ArgumentError('ERR_ARGUMENT', 'this bill file is encrypted (encrypt_key): download does not decrypt it; fetch the raw bytes with download(entry.download_url) and decrypt them');
+    if (typeof answer === 'object' && answer.download_url === undefined && Array.isArray((answer as { download_bill_list?: unknown }).download_bill_list)) {
+      // A large bill comes in parts: each is downloaded on its own and the parts joined by bill_sequence.
+      throw new ArgumentError('ERR_ARGUMENT', 'pass one entry of download_bill_list (each part of a split bill is its own download), not the whole answer');
     }
+    const decrypting = typeof answer === 'object' && answer.encrypt_key ? unwrap(answer, context.privateKey) : undefined;
     const url = downloadUrlOf(typeof answer === 'string' ? answer : answer.download_url, context.baseURLs);
     const digest = digestOf(answer);
     const { stream = false, signal, timeout = context.timeout, onProgress } = options;
@@ -217,7 +244,7 @@ export function downloader(context: DownloaderContext): Download {
     const total = Number.isFinite(length) && length >= 0 ? length : undefined;
     let peeked: { head: Buffer; rest: Readable };
     try {
-      peeked = await peek(response.data);
+      peeked = await peek(decrypting ? decrypted(response.data, decrypting) : response.data);
     } catch (error) {
       clearTimeout(timer);
       deadline.signal.removeEventListener('abort', onTimeout);

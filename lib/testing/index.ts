@@ -185,7 +185,7 @@ export class Sandbox {
     const refundDelay = options.refundDelay === undefined ? 1000 : options.refundDelay;
     if (refundDelay !== null && !(Number.isFinite(refundDelay) && refundDelay >= 0)) throw new TypeError('refundDelay must be a non-negative number of ms, or null');
     const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
-    this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform);
+    this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform, createPublicKey(this.#keys.merchant));
     const operations = options.operations ?? generatedOperations();
     const facts = operations ? factsRoutes(operations, options.answerSeed ?? 'sandbox') : undefined;
     this.fetch = createGateway({

@@ -1,7 +1,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { ArgumentError, WechatpayError } from '../../lib/errors.js';
-import { AesGcm } from '../../lib/crypto/aes-gcm.js';
+import { Readable } from 'node:stream';
+import { AesGcm, decipherStream } from '../../lib/crypto/aes-gcm.js';
 
 const KEY = '0123456789abcdefABCDEF0123456789'; // 32 ASCII characters, like an APIv3 key
 const IV = '4f5a2c8d1e3b';
@@ -86,5 +87,43 @@ describe('AesGcm', () => {
     expectDecryptError(() => AesGcm.decrypt(ciphertext, KEY, IV));
     expectDecryptError(() => AesGcm.decrypt(ciphertext, KEY, 'aaaaaaaaaaaa', AAD));
     expectDecryptError(() => AesGcm.decrypt(ciphertext, `${KEY.slice(0, 31)}!`, IV, AAD));
+  });
+});
+
+describe('decipherStream (encrypted bill files)', () => {
+  const key = randomBytes(32);
+  const nonce = 'a8607ef79034c49c';
+  const sealed = (plain: Buffer) => {
+    const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(nonce));
+    return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  };
+  const run = async (chunks: Buffer[], k = key, iv = nonce) => {
+    const out: Buffer[] = [];
+    for await (const chunk of Readable.from(chunks).pipe(decipherStream(k, iv))) out.push(chunk as Buffer);
+    return Buffer.concat(out);
+  };
+
+  it('decrypts across any chunking, the tag split between chunks included', async () => {
+    const plain = randomBytes(300_001);
+    const bytes = sealed(plain);
+    for (const sizes of [[bytes.length], [1], [7, 16, 3], [bytes.length - 10, 10]]) {
+      const chunks: Buffer[] = [];
+      for (let at = 0, i = 0; at < bytes.length; i += 1) {
+        const size = sizes[Math.min(i, sizes.length - 1)]!;
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      expect((await run(chunks)).equals(plain), `chunks of ${sizes.join(',')}`).to.equal(true);
+    }
+  });
+
+  it('ends with ERR_DECRYPT for a flipped byte, a cut tag, another key or nonce', async () => {
+    const bytes = sealed(Buffer.from('记账时间,业务名称\r\n`2026-11-28,退款\r\n'));
+    const flipped = Buffer.from(bytes);
+    flipped[3]! ^= 1;
+    for (const attempt of [run([flipped]), run([bytes.subarray(0, -1)]), run([bytes.subarray(0, 10)]), run([bytes], randomBytes(32)), run([bytes], key, 'ffffffffffffffff')]) {
+      const error = await attempt.then(() => undefined, (e: unknown) => e);
+      expect(error).to.have.property('code', 'ERR_DECRYPT');
+    }
   });
 });

@@ -5,7 +5,7 @@
  * path, so every SDK's unsigned-download rule applies), gzipped when asked, with the SHA-1 of
  * the uncompressed bill. Unlike WeChat Pay, any day up to today (Beijing time) has its bill.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createHash, publicEncrypt, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { paramError, queryFields, refuse } from './answers.js';
 import type { FlowRoute } from './routes.js';
@@ -117,19 +117,44 @@ function billDateOf(query: URLSearchParams): string {
   return date;
 }
 
-/** Stores a bill under a fresh token and answers its `download_url` and digest. */
-function offer(state: FlowState, text: string | undefined, query: URLSearchParams, base: string) {
+/** Stores a bill under a fresh token; answers its `download_url` and the SHA-1 of the uncompressed text. */
+function stored(state: FlowState, text: string | undefined, query: URLSearchParams, base: string, encryption?: { key: Buffer; nonce: string }) {
   if (text === undefined) throw refuse('NO_STATEMENT_EXIST', '账单文件不存在');
   const gzip = query.has('tar_type') && queryFields(query).oneOf('tar_type', ['GZIP']) === 'GZIP';
   const bytes = Buffer.from(text, 'utf8');
   const now = Date.now();
   for (const [token, bill] of state.bills) if (bill.expires < now) state.bills.delete(token);
   const token = randomBytes(24).toString('base64url');
-  state.bills.set(token, { bytes, gzip, expires: now + TOKEN_TTL_MS });
-  return {
-    status: 200,
-    body: { hash_type: 'SHA1', hash_value: createHash('sha1').update(bytes).digest('hex'), download_url: `${base}v3/billdownload/file?token=${token}` },
-  };
+  state.bills.set(token, { bytes, gzip, expires: now + TOKEN_TTL_MS, ...(encryption ? { encryption } : {}) });
+  return { hash_type: 'SHA1', hash_value: createHash('sha1').update(bytes).digest('hex'), download_url: `${base}v3/billdownload/file?token=${token}` };
+}
+
+/** A plain bill's answer: its `download_url` and digest. */
+function offer(state: FlowState, text: string | undefined, query: URLSearchParams, base: string) {
+  return { status: 200, body: stored(state, text, query, base) };
+}
+
+/**
+ * An encrypted bill's answer (sub-merchant and e-commerce fund-flow bills): one part in
+ * `download_bill_list`, its file AES-256-GCM encrypted under a fresh key and nonce, the key
+ * RSA-OAEP encrypted to the merchant's certificate as `encrypt_key`.
+ */
+function offerEncrypted(state: FlowState, text: string | undefined, query: URLSearchParams, base: string) {
+  const algorithm = queryFields(query).oneOf('algorithm', ['AEAD_AES_256_GCM', 'SM4_GCM']);
+  if (algorithm !== 'AEAD_AES_256_GCM') throw refuse('INVALID_REQUEST', '沙箱仅支持 AEAD_AES_256_GCM 加密的账单');
+  const key = randomBytes(32);
+  const nonce = randomBytes(8).toString('hex');
+  const entry = stored(state, text, query, base, { key, nonce });
+  const encrypt_key = publicEncrypt({ key: state.merchantKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key).toString('base64');
+  return { status: 200, body: { download_bill_count: 1, download_bill_list: [{ bill_sequence: 1, ...entry, encrypt_key, nonce }] } };
+}
+
+/** A stored bill's bytes as served: gzipped when asked, then encrypted (ciphertext ‖ tag) when it is an encrypted kind. */
+function served(bill: { bytes: Buffer; gzip: boolean; encryption?: { key: Buffer; nonce: string } }): Buffer {
+  const bytes = bill.gzip ? gzipSync(bill.bytes) : bill.bytes;
+  if (!bill.encryption) return bytes;
+  const cipher = createCipheriv('aes-256-gcm', bill.encryption.key, Buffer.from(bill.encryption.nonce, 'utf8'));
+  return Buffer.concat([cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
 }
 
 export const BILL_ROUTES: readonly FlowRoute[] = [
@@ -153,12 +178,33 @@ export const BILL_ROUTES: readonly FlowRoute[] = [
     },
   },
   {
+    // The sandbox keeps one set of books: a sub-merchant's fund flow is the merchant's own.
+    method: 'GET',
+    path: /^v3\/bill\/sub-merchant-fundflowbill$/,
+    handle: (state, _vars, query, _body, request) => {
+      const date = billDateOf(query);
+      const fields = queryFields(query);
+      fields.text('sub_mchid', 32);
+      const account = fields.oneOf('account_type', ['BASIC', 'OPERATION', 'FEES'] as const);
+      return offerEncrypted(state, account === 'BASIC' ? fundFlowBill(state, date) : undefined, query, request.base);
+    },
+  },
+  {
+    method: 'GET',
+    path: /^v3\/ecommerce\/bill\/fundflowbill$/,
+    handle: (state, _vars, query, _body, request) => {
+      const date = billDateOf(query);
+      queryFields(query).oneOf('account_type', ['ALL'] as const);
+      return offerEncrypted(state, fundFlowBill(state, date), query, request.base);
+    },
+  },
+  {
     method: 'GET',
     path: /^v3\/billdownload\/file$/,
     handle: (state, _vars, query) => {
       const bill = state.bills.get(queryFields(query).text('token', 64));
       if (!bill || bill.expires < Date.now()) throw refuse('INVALID_REQUEST', '下载链接已失效，请重新获取');
-      return { status: 200, file: { bytes: bill.gzip ? gzipSync(bill.bytes) : bill.bytes, contentType: 'application/octet-stream' } };
+      return { status: 200, file: { bytes: served(bill), contentType: 'application/octet-stream' } };
     },
   },
 ];

@@ -151,7 +151,8 @@ export class FlowState {
   readonly returns = new Map<string, ReturnOrder>();
   readonly ledger: LedgerEntry[] = [];
   /** Bill files by download token, until they expire (ms since the epoch). */
-  readonly bills = new Map<string, { bytes: Buffer; gzip: boolean; expires: number }>();
+  /** Bills offered for download, by token; `encryption` for the encrypted (sub-merchant, e-commerce) kinds. */
+  readonly bills = new Map<string, { bytes: Buffer; gzip: boolean; expires: number; encryption?: { key: Buffer; nonce: string } }>();
   /** The merchant's basic account, in fen. */
   balance = 0;
   #sequence = 0;
@@ -165,6 +166,8 @@ export class FlowState {
     readonly processingDelay: number | null,
     /** The platform private key, which decrypts sensitive fields such as a transfer's `user_name`. */
     readonly platform: { id: string; privateKey: KeyObject },
+    /** The merchant's public key, which encrypted bills' AES keys (`encrypt_key`) are wrapped in. */
+    readonly merchantKey: KeyObject,
   ) {}
 
   /** A number unique in this sandbox, `digits` wide, led by today's Beijing date. */
