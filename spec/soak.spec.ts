@@ -6,7 +6,7 @@ import { ANSWER_FAULTS, faultServer, type AnswerFault, type FaultServer } from '
 
 const REQUESTS = 2_000;
 const CONCURRENCY = 32;
-const TIMEOUT = 2_000;
+const TIMEOUT = 4_000;
 
 /** What each fault must end in: resolved, or rejected with this class and one of these codes. */
 type ErrorClass = abstract new (...args: never[]) => WechatpayError;
@@ -50,8 +50,8 @@ describe('soak: 2,000 requests at concurrency 32 under random answer faults', ()
   let wxpay: WechatpayClient;
   before(async () => {
     server = await faultServer();
-    // Trickles take 6 × 500 ms, well past the 2 s timeout; an oversized answer is just over 8 MB.
-    Object.assign(server.tune, { pieces: 6, gapMs: 500, oversizedBytes: 8 * 1024 * 1024 + 1024 });
+    // Trickles take 6 × 1000 ms, well past the 4 s timeout (which leaves an oversized answer, just over 8 MB, room under load).
+    Object.assign(server.tune, { pieces: 6, gapMs: 1000, oversizedBytes: 8 * 1024 * 1024 + 1024 });
     wxpay = Builder.factory({ ...server.config, timeout: TIMEOUT });
   });
   after(() => server.close());
