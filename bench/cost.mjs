@@ -4,11 +4,13 @@
 // the sandbox runs in its own process and is not counted. Rounds alternate the clients; ratios are
 // paired within a round. Writes results/cost.json and results/cost.md.
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Sandbox } from 'wechatpay-ts/testing';
 import { makeRequest } from './src/clients.mjs';
 import { floorRequest } from './src/floor.mjs';
 import { machine } from './src/machine.mjs';
 import { startServerProcess } from './src/server-process.mjs';
+import { mainThreadCpu } from './src/threads.mjs';
 import { median, ratios, rotation, runFor, summary } from './src/stats.mjs';
 
 const env = process.env;
@@ -29,10 +31,11 @@ const keys = Sandbox.generateKeys();
 const keysPem = Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, key.export({ type: 'pkcs8', format: 'pem' }).toString()]));
 const sandbox = new Sandbox({ keys, mode: 'certificate' });
 const server = await startServerProcess(keysPem);
-const results = { settings: SETTINGS, machine: machine(), startedAt: new Date().toISOString(), cpu: {}, perSecond: {} };
+const results = { settings: SETTINGS, machine: machine(), startedAt: new Date().toISOString(), loadAverage: { start: loadavg() }, cpu: {}, mainThread: {}, perSecond: {} };
 try {
   for (const c of SETTINGS.concurrencies) {
     const cpu = Object.fromEntries(SETTINGS.clients.map((name) => [name, []]));
+    const main = Object.fromEntries(SETTINGS.clients.map((name) => [name, []]));
     const perSecond = Object.fromEntries(SETTINGS.clients.map((name) => [name, []]));
     for (let round = 0; round < SETTINGS.rounds; round += 1) {
       for (const name of rotation(SETTINGS.clients, round)) {
@@ -40,18 +43,22 @@ try {
         const call = name === 'node-floor' ? floorRequest(sandbox, baseURL) : makeRequest(name, sandbox, { baseURL });
         await runFor(call, c, SETTINGS.warmupMs);
         const before = cpuNow();
+        const mainBefore = mainThreadCpu();
         const result = await runFor(call, c, SETTINGS.seconds * 1000);
         cpu[name].push((cpuNow() - before) / result.count);
+        if (mainBefore !== undefined) main[name].push((mainThreadCpu() - mainBefore) / result.count);
         perSecond[name].push(result.perSecond);
       }
     }
     results.cpu[c] = cpu;
+    results.mainThread[c] = main;
     results.perSecond[c] = perSecond;
     log(`c=${c}:`, SETTINGS.clients.map((name) => `${name} ${median(cpu[name]).toFixed(0)} µs`).join(', '));
   }
 } finally {
   await server.stop();
 }
+results.loadAverage.end = loadavg();
 
 const floor = 'node-floor';
 const lines = [
@@ -59,14 +66,17 @@ const lines = [
   '',
   `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; ${SETTINGS.rounds} rounds × ${SETTINGS.seconds} s per client and concurrency. CPU is \`process.cpuUsage()\` of the client process (event loop and thread pool); the sandbox runs in another process.`,
   '',
-  '| c | client | CPU per call, µs (median, min–max) | × floor (paired, median, min–max) | calls/s |',
-  '|---|---|---|---|---|',
+  `Load average (1, 5, 15 min) at the start ${results.loadAverage.start.map((x) => x.toFixed(2)).join(', ')}, at the end ${results.loadAverage.end.map((x) => x.toFixed(2)).join(', ')}. The main-thread column (Linux \`/proc\`) is the event loop's share; the rest is off it: RSA signing on libuv's pool, V8's GC and compiler threads.`,
+  '',
+  '| c | client | CPU per call, µs (median, min–max) | of which main thread, µs (median) | × floor (paired, median, min–max) | calls/s |',
+  '|---|---|---|---|---|---|',
 ];
 for (const c of SETTINGS.concurrencies) {
   for (const name of SETTINGS.clients) {
     const cpu = summary(results.cpu[c][name]);
     const ratio = SETTINGS.clients.includes(floor) && name !== floor ? ratios(results.cpu[c][name], results.cpu[c][floor]) : undefined;
-    lines.push(`| ${c} | ${name} | ${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}–${cpu.max.toFixed(0)}) | ${ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '—'} | ${median(results.perSecond[c][name]).toFixed(0)} |`);
+    const main = results.mainThread[c][name].length ? median(results.mainThread[c][name]).toFixed(0) : '—';
+    lines.push(`| ${c} | ${name} | ${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}–${cpu.max.toFixed(0)}) | ${main} | ${ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '—'} | ${median(results.perSecond[c][name]).toFixed(0)} |`);
   }
 }
 const markdown = `${lines.join('\n')}\n`;

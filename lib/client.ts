@@ -155,9 +155,10 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
       'User-Agent': `wechatpay-ts/${VERSION} axios/${axios.VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`,
       ...headers,
     },
-    // The bytes signed are the bytes sent, and the bytes verified are the bytes received.
-    transformRequest: [(data: unknown) => data],
-    transformResponse: [(data: unknown) => data],
+    // The bytes signed are the bytes sent, and the bytes verified are the bytes received. No
+    // transform at all (not an identity one): axios then normalises the headers once, not twice.
+    transformRequest: [],
+    transformResponse: [],
     validateStatus: null,
   };
   const policy = retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry');
