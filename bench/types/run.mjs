@@ -1,31 +1,40 @@
-// `node bench/types/run.mjs [--root DIR] [--label NAME]`: type-scale figures of a build of
-// wechatpay-ts (DIR, default this repository; its dist/ must be built), each the median of 3:
-// - tsc --noEmit of a user file calling 30 operations in the three styles (90 calls), against dist/:
-//   wall time and tsc's "Check time";
-// - language-service completion latency after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`,
-//   inside `wxpay['v3/` and inside a `json: {` literal: the file open and checked as in an editor,
-//   then one edit and the completion request (only the edited file changes version);
-// - the project's own `tsc --noEmit -p tsconfig.json`;
-// - the user file against dist/ with skipLibCheck off: any "excessively deep" (TS2589) is reported.
-// Prints JSON; writes results/types-<label>.json beside this folder's results.
+// `node bench/types/run.mjs [--baseline COMMIT] [--runs N]`: type-scale figures of this checkout
+// (its dist/ must be built) beside the 2-endpoint baseline (COMMIT, default the last main commit
+// before the generated registry landed), both measured the same way in the same run, rounds
+// alternating so that a change of machine load falls on both. Each figure is the median of 3:
+// - the user file (30 operations × 3 styles, calls.mjs) against dist/: `tsc --noEmit
+//   --extendedDiagnostics`, wall time and tsc's own "Check time" (the budget's figure), with the
+//   types and instantiations it counts;
+// - language-service completions after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`, inside
+//   `wxpay['v3/` and inside a `json: {` literal, as an editor asks them: one warm service, the file
+//   checked, the trigger's last character typed (a one-character edit), `getCompletionsAtPosition`
+//   timed (it includes bringing the program up to date after that edit);
+// - the project's own `tsc --noEmit -p tsconfig.json` (wall and Check time);
+// - the user file against dist/ with skipLibCheck off: any "excessively deep" (TS2589) is counted.
+// The baseline is extracted with `git archive`, given this checkout's node_modules, and built.
+// Writes results/types-current.json, results/types-baseline.json and results/types.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { userFile } from './calls.mjs';
+import { renderTypes } from './render.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const flag = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const root = resolve(flag('--root', join(here, '..', '..')));
-const label = flag('--label', 'current');
-const runs = Number(process.env.BENCH_TYPES_RUNS ?? 3);
-const ts = createRequire(join(root, 'package.json'))('typescript');
-const tsc = join(dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
+const root = resolve(join(here, '..', '..'));
+/** main just before the generated registry (issue 17) was merged: the 2-endpoint registry. */
+const baselineCommit = flag('--baseline', '37d9e3771023e8e8ac8704384f7c82cd338cb64c');
+const runs = Number(flag('--runs', process.env.BENCH_TYPES_RUNS ?? 3));
+const require = createRequire(join(root, 'package.json'));
+const ts = require('typescript');
+const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () => Number(loadavg()[0].toFixed(2));
 const timed = (fn) => {
   const start = performance.now();
   const value = fn();
@@ -33,67 +42,73 @@ const timed = (fn) => {
 };
 const run = (...argv) => {
   try {
-    return { output: execFileSync(process.execPath, [tsc, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), ok: true };
+    return { output: execFileSync(process.execPath, [tsc, ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }), ok: true };
   } catch (error) {
     return { output: `${error.stdout ?? ''}${error.stderr ?? ''}`, ok: false };
   }
 };
+/** One `tsc --extendedDiagnostics` run: wall ms, and tsc's own figures. */
+const diagnosed = (...argv) => {
+  const { ms, value } = timed(() => run('--extendedDiagnostics', ...argv));
+  const figure = (name) => Number(value.output.match(new RegExp(`^${name}:\\s+([\\d.]+)`, 'm'))?.[1] ?? NaN);
+  return { wallMs: ms, checkMs: figure('Check time') * 1000, totalMs: figure('Total time') * 1000, types: figure('Types'), instantiations: figure('Instantiations'), memoryK: figure('Memory used'), ok: value.ok, output: value.output, load: load() };
+};
+const summary = (samples, fields) => Object.fromEntries(fields.map((field) => [field, Math.round(median(samples.map((s) => s[field])))]));
 
-// A consumer project: node_modules/wechatpay-ts → the build under test.
-const consumer = mkdtempSync(join(tmpdir(), 'wechatpay-types-bench-'));
-mkdirSync(join(consumer, 'node_modules'));
-symlinkSync(root, join(consumer, 'node_modules', 'wechatpay-ts'), 'dir');
-const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] };
-writeFileSync(join(consumer, 'package.json'), '{ "type": "module" }\n');
-writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['user.ts'] }));
-writeFileSync(join(consumer, 'tsconfig.deep.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: false } }));
-const text = userFile();
-writeFileSync(join(consumer, 'user.ts'), text);
+const work = mkdtempSync(join(tmpdir(), 'wechatpay-types-bench-'));
 
-try {
-  const result = { label, root, date: new Date().toISOString(), machine: { cpus: cpus().length, loadavg: loadavg().map((n) => Number(n.toFixed(2))) }, runs };
+/** The baseline checkout: `git archive` of the commit, this checkout's node_modules, built. */
+function baselineTree() {
+  const dir = join(work, 'baseline');
+  mkdirSync(dir);
+  execFileSync('sh', ['-c', `git -C "${root}" archive ${baselineCommit} | tar -x -C "${dir}"`]);
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync(process.execPath, [join(dir, 'scripts', 'build.mjs')], { cwd: dir, stdio: 'ignore' });
+  return dir;
+}
 
-  // 1. The user file.
-  // Wall time (tsc's start-up, parsing lib.d.ts and @types/node included) and tsc's own "Check time".
-  const userRuns = [];
-  const checkRuns = [];
-  let userErrors = '';
-  for (let i = 0; i < runs; i += 1) {
-    const { ms, value } = timed(() => run('-p', join(consumer, 'tsconfig.json'), '--extendedDiagnostics'));
-    userRuns.push(ms);
-    checkRuns.push(1000 * Number(/^Check time:\s+([\d.]+)s/m.exec(value.output)?.[1] ?? NaN));
-    if (!value.ok) userErrors = value.output.split('\n').filter((line) => /error TS/.test(line)).join('\n');
-  }
-  result.userFile = {
-    medianMs: Math.round(median(userRuns)), runsMs: userRuns.map(Math.round),
-    checkMs: Math.round(median(checkRuns)), checkRunsMs: checkRuns.map(Math.round),
-    compiles: userErrors === '', errors: userErrors.split('\n').slice(0, 5),
-  };
+/** A consumer project whose node_modules/wechatpay-ts links to the build under test. */
+function consumerOf(name, build) {
+  const dir = join(work, `consumer-${name}`);
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(build, join(dir, 'node_modules', 'wechatpay-ts'), 'dir');
+  const compilerOptions = { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] };
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['user.ts'] }));
+  writeFileSync(join(dir, 'tsconfig.deep.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: false } }));
+  writeFileSync(join(dir, 'user.ts'), userFile());
+  return { name, build, dir, compilerOptions };
+}
 
-  // 2. dist/ declarations with skipLibCheck off.
-  const deep = run('-p', join(consumer, 'tsconfig.deep.json'));
-  result.consumerDeclarations = { excessivelyDeep: (deep.output.match(/TS2589/g) ?? []).length, errors: deep.ok ? 0 : deep.output.split('\n').filter((line) => /error TS/.test(line)).length };
+const probes = {
+  'wxpay.': 'wxpay.',
+  'wxpay.v3.': 'wxpay.v3.',
+  'wxpay.v3.pay.transactions.': 'wxpay.v3.pay.transactions.',
+  "wxpay['v3/": "wxpay['v3/",
+  'json: {': 'void wxpay.v3.pay.transactions.jsapi.post({ json: { ',
+};
 
-  // 3. Completions in the language service.
-  const probes = {
-    'wxpay.': 'wxpay.',
-    'wxpay.v3.': 'wxpay.v3.',
-    'wxpay.v3.pay.transactions.': 'wxpay.v3.pay.transactions.',
-    "wxpay['v3/": "wxpay['v3/",
-    'json: {': "void wxpay.v3.pay.transactions.jsapi.post({ json: { ",
-  };
-  const file = join(consumer, 'user.ts');
+/**
+ * The editor's loop for one probe, `runs` times on one warm language service: the line typed up to
+ * its last character and the file checked (what tsserver does between keystrokes), then the last
+ * character typed and the completion request timed. Only the user file changes version, so the
+ * library and dist/ declarations stay parsed, as in tsserver.
+ */
+function completions(consumer, trigger) {
+  const file = join(consumer.dir, 'user.ts');
+  const text = userFile();
+  const at = 'export async function calls() {';
+  const withLine = (line) => text.replace(at, `${at}\n  ${line}`);
   let current = text;
   let version = 0;
+  const options = ts.convertCompilerOptionsFromJson(consumer.compilerOptions, consumer.dir).options;
   const host = {
     getScriptFileNames: () => [file],
-    // Only the edited file changes between requests: lib.d.ts, @types/node and the package's
-    // declarations keep their version, so the document registry reuses them as tsserver does.
     getScriptVersion: (name) => (name === file ? String(version) : '0'),
     getScriptSnapshot: (name) => (name === file ? ts.ScriptSnapshot.fromString(current) : ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)) : undefined),
-    getCurrentDirectory: () => consumer,
-    getCompilationSettings: () => ({ ...ts.convertCompilerOptionsFromJson(compilerOptions, consumer).options }),
-    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+    getCurrentDirectory: () => consumer.dir,
+    getCompilationSettings: () => options,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
     fileExists: ts.sys.fileExists,
     readFile: ts.sys.readFile,
     readDirectory: ts.sys.readDirectory,
@@ -101,34 +116,56 @@ try {
     getDirectories: ts.sys.getDirectories,
     realpath: ts.sys.realpath,
   };
-  result.completions = {};
-  for (const [name, trigger] of Object.entries(probes)) {
-    const times = [];
-    let entries = 0;
+  const service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  const samples = [];
+  const first = timed(() => service.getSemanticDiagnostics(file)); // the file opened: program built once
+  try {
     for (let i = 0; i < runs; i += 1) {
-      const service = ts.createLanguageService(host, ts.createDocumentRegistry());
-      current = text;
+      current = withLine(trigger.slice(0, -1));
       version += 1;
-      service.getSemanticDiagnostics(file); // the file is open and checked, as in an editor
-      current = text.replace('export async function calls() {', `export async function calls() {\n  ${trigger}`);
+      service.getSemanticDiagnostics(file);
+      current = withLine(trigger);
       version += 1;
       const position = current.indexOf(trigger) + trigger.length;
       const { ms, value } = timed(() => service.getCompletionsAtPosition(file, position, { triggerCharacter: trigger.endsWith('.') ? '.' : undefined, includeCompletionsWithInsertText: true }));
-      times.push(ms);
-      entries = value?.entries.length ?? 0;
-      service.dispose();
+      samples.push({ ms, entries: value?.entries.length ?? 0, load: load() });
     }
-    result.completions[name] = { medianMs: Math.round(median(times)), runsMs: times.map(Math.round), entries };
+  } finally {
+    service.dispose();
   }
+  return { openMs: Math.round(first.ms), samples };
+}
 
-  // 4. The project's own type-check.
-  const projectRuns = [];
-  for (let i = 0; i < runs; i += 1) projectRuns.push(timed(() => run('--noEmit', '-p', join(root, 'tsconfig.json'))).ms);
-  result.projectTypecheck = { medianMs: Math.round(median(projectRuns)), runsMs: projectRuns.map(Math.round) };
+try {
+  const trees = [consumerOf('baseline', baselineTree()), consumerOf('current', root)];
+  const results = Object.fromEntries(trees.map((t) => [t.name, { label: t.name, root: t.name === 'baseline' ? `git ${baselineCommit}` : root, date: new Date().toISOString(), typescript: ts.version, machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((n) => Number(n.toFixed(2))) }, runs }]));
+  const raw = Object.fromEntries(trees.map((t) => [t.name, { user: [], project: [], completions: Object.fromEntries(Object.keys(probes).map((p) => [p, { samples: [] }])) }]));
 
-  const out = join(here, '..', 'results', `types-${label}.json`);
-  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  // 1. The user file, rounds alternating.
+  for (let i = 0; i < runs; i += 1) for (const t of trees) raw[t.name].user.push(diagnosed('-p', join(t.dir, 'tsconfig.json')));
+  // 2. Completions, probe by probe, trees alternating.
+  for (const name of Object.keys(probes)) for (const t of trees) raw[t.name].completions[name] = completions(t, probes[name]);
+  // 3. dist/ declarations with skipLibCheck off.
+  for (const t of trees) {
+    const deep = run('-p', join(t.dir, 'tsconfig.deep.json'));
+    results[t.name].consumerDeclarations = { excessivelyDeep: (deep.output.match(/TS2589/g) ?? []).length, errors: deep.ok ? 0 : deep.output.split('\n').filter((line) => /error TS/.test(line)).length };
+  }
+  // 4. The project's own type-check, rounds alternating.
+  for (let i = 0; i < runs; i += 1) for (const t of trees) raw[t.name].project.push(diagnosed('--noEmit', '-p', join(t.build, 'tsconfig.json')));
+
+  const fields = ['wallMs', 'checkMs', 'totalMs', 'types', 'instantiations', 'memoryK'];
+  for (const t of trees) {
+    const r = results[t.name];
+    const { user, project } = raw[t.name];
+    const failed = user.find((s) => !s.ok);
+    r.userFile = { ...summary(user, fields), runs: user.map((s) => ({ wallMs: Math.round(s.wallMs), checkMs: Math.round(s.checkMs), load: s.load })), compiles: !failed, errors: failed ? failed.output.split('\n').filter((l) => /error TS/.test(l)).slice(0, 5) : [] };
+    r.completions = Object.fromEntries(Object.entries(raw[t.name].completions).map(([name, c]) => [name, { medianMs: Math.round(median(c.samples.map((s) => s.ms))), runs: c.samples.map((s) => ({ ms: Math.round(s.ms), load: s.load })), entries: c.samples.at(-1)?.entries ?? 0, openMs: c.openMs }]));
+    r.projectTypecheck = { ...summary(project, fields), runs: project.map((s) => ({ wallMs: Math.round(s.wallMs), checkMs: Math.round(s.checkMs), load: s.load })), ok: project.every((s) => s.ok) };
+    r.machine.loadavgAtEnd = loadavg().map((n) => Number(n.toFixed(2)));
+    writeFileSync(join(here, '..', 'results', `types-${t.name}.json`), `${JSON.stringify(r, null, 2)}\n`);
+  }
+  writeFileSync(join(here, '..', 'results', 'types.md'), renderTypes(results.baseline, results.current));
+  console.log(renderTypes(results.baseline, results.current));
 } finally {
-  rmSync(consumer, { recursive: true, force: true });
+  if (existsSync(work)) rmSync(work, { recursive: true, force: true });
 }
