@@ -203,14 +203,26 @@ function decrypted(source: Readable, { key, nonce }: { key: Buffer; nonce: strin
   return source.pipe(plain);
 }
 
+/**
+ * An answer that lists files names no one file: a split bill's parts (`download_bill_list`, joined
+ * by `bill_sequence`), a fapiao application's files (`fapiao_download_info_list`). The caller
+ * passes each entry it wants; none is picked for it.
+ */
+function refuseListing(answer: DownloadAnswer | string): void {
+  if (typeof answer !== 'object' || answer.download_url !== undefined) return;
+  for (const list of ['download_bill_list', 'fapiao_download_info_list']) {
+    const entries = (answer as unknown as Record<string, unknown>)[list];
+    if (Array.isArray(entries)) {
+      throw new ArgumentError('ERR_ARGUMENT', `pass one entry of ${list} (${entries.length} listed; each is its own download, download(answer.${list}[i])), not the whole answer`);
+    }
+  }
+}
+
 /** Makes a client's `download` root member. */
 export function downloader(context: DownloaderContext): Download {
   const download = async (answer: DownloadAnswer | string, options: DownloadOptions = {}): Promise<Buffer | Readable> => {
     if (answer === null || (typeof answer !== 'string' && typeof answer !== 'object')) refuse('download takes an answer with download_url, or a path');
-    if (typeof answer === 'object' && answer.download_url === undefined && Array.isArray((answer as { download_bill_list?: unknown }).download_bill_list)) {
-      // A large bill comes in parts: each is downloaded on its own and the parts joined by bill_sequence.
-      throw new ArgumentError('ERR_ARGUMENT', 'pass one entry of download_bill_list (each part of a split bill is its own download), not the whole answer');
-    }
+    refuseListing(answer);
     const decrypting = typeof answer === 'object' && answer.encrypt_key ? unwrap(answer, context.privateKey) : undefined;
     const url = downloadUrlOf(typeof answer === 'string' ? answer : answer.download_url, context.baseURLs);
     const digest = digestOf(answer);

@@ -82,6 +82,22 @@ describe('download: signed GET, digest-checked, gunzipped, streamed', () => {
     expect((await wxpay.download(entry.download_url)).equals(BILL)).to.equal(true);
   });
 
+  it('downloads fapiao files: fapiao-files answers a download_url on v3/new-tax-control-fapiao/download, same origin, unsigned', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4096, 1)]);
+    const token = new URL(server.serve({ body: pdf }).download_url).searchParams.get('token')!;
+    const { data } = await wxpay.chain('v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files').get({ fapiao_apply_id: token, query: { sub_mchid: '1900000109', fapiao_id: 'F-1' } });
+    const [info] = data.fapiao_download_info_list!;
+    expect(new URL(info!.download_url!).pathname).to.equal('/v3/new-tax-control-fapiao/download');
+    expect((await wxpay.download(info as { download_url: string })).equals(pdf)).to.equal(true);
+    // The list answer names files; it is not one.
+    const listed = await failure(wxpay.download(data as never));
+    expect((listed as ArgumentError).code).to.equal('ERR_ARGUMENT');
+    expect((listed as Error).message).to.include('fapiao_download_info_list[i]');
+    // The OpenAPI description's example host (pay.wechatpay.cn/invoicing/…) is not a download origin.
+    const example = await failure(wxpay.download({ download_url: 'https://pay.wechatpay.cn/invoicing/fapiao/fapiao-file' }));
+    expect((example as ArgumentError).code).to.equal('ERR_DOWNLOAD_URL');
+  });
+
   it('takes a plain path below baseURL', async () => {
     const { download_url } = server.serve({ body: BILL });
     expect((await wxpay.download(new URL(download_url).pathname + new URL(download_url).search)).equals(BILL)).to.equal(true);

@@ -149,6 +149,13 @@ export async function fileServer(): Promise<FileServer> {
         return signedJson(res, 200, { media_id: `media-${uploads.length}` });
       }
       if (url.pathname === '/v3/billdownload/file') return sendFile(res, files.get(url.searchParams.get('token') ?? ''));
+      // Fapiao files: the download info names the file by `path` on the fapiao download operation.
+      if (url.pathname === '/v3/new-tax-control-fapiao/download') return sendFile(res, files.get(url.searchParams.get('path') ?? ''));
+      const fapiao = /^\/v3\/new-tax-control-fapiao\/fapiao-applications\/([^/]+)\/fapiao-files$/.exec(url.pathname);
+      if (fapiao) {
+        const download_url = `${origin}/v3/new-tax-control-fapiao/download?mchid=${sandbox.mchid}&path=${fapiao[1]}`;
+        return signedJson(res, 200, { fapiao_download_info_list: [{ fapiao_id: url.searchParams.get('fapiao_id'), download_url, status: 'ISSUED' }] });
+      }
       if (url.pathname === '/v3/bill/tradebill' || url.pathname === '/v3/bill/fundflowbill') {
         const file = bills.get(url.searchParams.get('bill_date') ?? '');
         if (!file) return signedJson(res, 400, { code: 'NO_STATEMENT_EXIST', message: 'no bill' });
