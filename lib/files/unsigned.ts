@@ -8,6 +8,7 @@ export const UNSIGNED_PATHS: readonly string[] = [
   // operations: produces text/plain, application/x-gzip
   '/v3/billdownload/file',
   // download_url of sub-merchant and e-commerce fund-flow, profit-sharing, funds-to-oversea bills
+  // (the fund-flow ones encrypted: encrypt_key + nonce, deciphered by lib/files/decipher.ts)
   '/v3/bill/downloadurl',
   // download_url of the payscore merchant bill
   '/v3/payscore/bill/downloadurl',
@@ -24,7 +25,10 @@ export const UNSIGNED_PATHS: readonly string[] = [
   '/hk/v3/statements',
   '/v3/statements',
   '/v3/global/statements',
-  // named by the contract (api.md) and wechatpay-axios-plugin's list; absent from the facts
+  // download_url of fapiao-files (下载发票文件): same origin as the API (api.mch.weixin.qq.com), named
+  // by the contract (api.md), wechatpay-axios-plugin's list and wechatpay-openapi's docs site (an
+  // operation there); the facts' fapiao-files example (pay.wechatpay.cn/invoicing/…) is a placeholder
+  // host and stays refused by the same-origin rule
   '/v3/new-tax-control-fapiao/download',
 ];
 

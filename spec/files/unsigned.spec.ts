@@ -15,6 +15,7 @@ const SIGNED = [
   '/v3/global/merchant-service/images/upload', '/v3/merchant-service/images', '/v3/merchant-service/images/a/b',
   '/v3/billdownload/file/x', '/v3/billdownload', '/v3/statements/x', '/v3/transferdownload', '/v3/pay/transactions/jsapi',
   '/v3/merchant/media/upload', '/hk/v3/statements/extra', '/v3/new-tax-control-fapiao/fapiao-applications',
+  '/v3/new-tax-control-fapiao/fapiao-applications/ChsyMFQ0AAAAAA/fapiao-files', '/v3/new-tax-control-fapiao/download/x', '/v3/bill/downloadurl/x',
 ];
 
 describe('the unsigned-answer list (explicit, one place)', () => {
@@ -23,7 +24,7 @@ describe('the unsigned-answer list (explicit, one place)', () => {
 
   it('is a list of templates from the facts, without duplicates', () => {
     expect(new Set(UNSIGNED_PATHS).size).to.equal(UNSIGNED_PATHS.length);
-    expect(UNSIGNED_PATHS).to.include.members(['/v3/billdownload/file', '/v3/transferdownload/signfile', '/v3/transferdownload/elecvoucherfile', '/v3/global/statements', '/v3/merchant-service/images/{media_id}']);
+    expect(UNSIGNED_PATHS).to.include.members(['/v3/billdownload/file', '/v3/transferdownload/signfile', '/v3/transferdownload/elecvoucherfile', '/v3/global/statements', '/v3/merchant-service/images/{media_id}', '/v3/new-tax-control-fapiao/download', '/v3/bill/downloadurl']);
     for (const path of LISTED) expect(isUnsigned(path), path).to.equal(true);
     for (const path of SIGNED) expect(isUnsigned(path), path).to.equal(false);
   });
