@@ -8,7 +8,7 @@ export const UNSIGNED_PATHS: readonly string[] = [
   // operations: produces text/plain, application/x-gzip
   '/v3/billdownload/file',
   // download_url of sub-merchant and e-commerce fund-flow, profit-sharing, funds-to-oversea bills
-  // (the fund-flow ones encrypted: encrypt_key + nonce, deciphered by lib/files/decipher.ts)
+  // (the fund-flow ones encrypted: encrypt_key + nonce, deciphered by download, lib/crypto/aes-gcm.ts)
   '/v3/bill/downloadurl',
   // download_url of the payscore merchant bill
   '/v3/payscore/bill/downloadurl',
