@@ -29,10 +29,12 @@ the download's signature, and writes each as DIR/wechatpay_<serial>.pem.
       --base-url URL      default https://api.mch.weixin.qq.com/
   -h, --help              this text
 
-Usage: wxpay bill --date YYYY-MM-DD [--type trade|fundflow] [--gzip] [-o FILE] [config]
+Usage: wxpay bill --date YYYY-MM-DD [--type trade|fundflow|subfundflow] [--sub-mchid ID] [--gzip] [-o FILE] [config]
 
 Downloads the day's trade (default) or fund-flow bill, checks its digest and writes it to FILE
 (default <type>bill-<date>.csv), atomically. --gzip has it sent gzipped; the file is plain.
+--type subfundflow --sub-mchid ID: a sub-merchant's basic-account fund-flow bill, sent encrypted
+(decrypted with the merchant key), its parts joined in bill_sequence order.
 Config: -c, --config FILE (JSON as for Builder.factory, key fields as file paths), or
 -m MCHID -s SERIAL -f KEYFILE --certs '{"<key id>":"<file>"}' [--base-url URL], or the
 environment (WXPAY_MCHID, WXPAY_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_CERTS, WXPAY_BASE_URL).
@@ -77,6 +79,7 @@ const BILL_OPTIONS = {
   ...CONFIG_FLAGS,
   date: { type: 'string' },
   type: { type: 'string' },
+  'sub-mchid': { type: 'string' },
   gzip: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },

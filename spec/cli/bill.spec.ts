@@ -74,6 +74,29 @@ describe('wxpay bill', () => {
     expect(readFileSync(out).equals(BILL)).to.equal(true);
   });
 
+  it('downloads a sub-merchant fund-flow bill with --type subfundflow --sub-mchid: decrypted, digest checked, plain or gzipped', async () => {
+    for (const gzip of [[], ['--gzip']]) {
+      const out = join(dir, 'sub.csv');
+      const { code, stdout, stderr } = await run(['bill', '--date', '2026-11-20', '--type', 'subfundflow', '--sub-mchid', '1900000109', '-c', configFile, '-o', out, ...gzip]);
+      expect({ code, stderr }).to.deep.equal({ code: 0, stderr: '' });
+      expect(readFileSync(out).equals(BILL)).to.equal(true);
+      expect(stdout).to.include('digest verified');
+      expect(server.requests[0]).to.match(/^GET \/v3\/bill\/sub-merchant-fundflowbill\?sub_mchid=1900000109&bill_date=2026-11-20&account_type=BASIC&algorithm=AEAD_AES_256_GCM/);
+      rmSync(out);
+      server.requests.length = 0;
+    }
+    // A wrong digest over the decrypted bill, or a reset mid-file: exit 1, no file left.
+    for (const [date, code] of [['2026-11-21', 'ERR_DIGEST'], ['2026-11-23', 'ERR_RESPONSE_INCOMPLETE']] as const) {
+      const failed = await run(['bill', '--date', date, '--type', 'subfundflow', '--sub-mchid', '1900000109', '-c', configFile, '-o', join(dir, 'sub.csv')]);
+      expect(failed.code, date).to.equal(1);
+      expect(failed.stderr, date).to.match(new RegExp(`^wxpay: ${code}: `));
+      expect(outputs(), date).to.deep.equal([]);
+    }
+    for (const argv of [['--type', 'subfundflow'], ['--sub-mchid', '1900000109'], ['--type', 'subfundflow', '--sub-mchid', 'x1']]) {
+      expect((await run(['bill', '--date', '2026-11-20', '-c', configFile, ...argv])).code, argv.join(' ')).to.equal(2);
+    }
+  });
+
   it('draws a progress line on a terminal', async () => {
     server.bills.set('2026-11-24', { body: Buffer.alloc(8 * 1024 * 1024, 'y') });
     const { code, stderr } = await run(['bill', '--date', '2026-11-24', '-c', configFile, '-o', join(dir, 'big.csv')], { isTTY: true });

@@ -1,7 +1,7 @@
 // A WeChat Pay stand-in on 127.0.0.1 for file operations: it checks every request's signature as
 // WeChat Pay does (AuthorizationCheck; a multipart request is signed over its meta JSON, which
 // busboy parses out of the body), answers uploads and bill queries signed, and serves files unsigned.
-import { createHash, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createHash, publicEncrypt, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -155,6 +155,20 @@ export async function fileServer(): Promise<FileServer> {
       if (fapiao) {
         const download_url = `${origin}/v3/new-tax-control-fapiao/download?mchid=${sandbox.mchid}&path=${fapiao[1]}`;
         return signedJson(res, 200, { fapiao_download_info_list: [{ fapiao_id: url.searchParams.get('fapiao_id'), download_url, status: 'ISSUED' }] });
+      }
+      if (url.pathname === '/v3/bill/sub-merchant-fundflowbill') {
+        const file = bills.get(url.searchParams.get('bill_date') ?? '');
+        if (!file) return signedJson(res, 400, { code: 'NO_STATEMENT_EXIST', message: 'no bill' });
+        // Encrypted as WeChat Pay does: a fresh key RSA-OAEP wrapped to the merchant, AES-256-GCM, tag last.
+        const key = randomBytes(32);
+        const nonce = randomBytes(8).toString('hex');
+        const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(nonce), { authTagLength: 16 });
+        const plain = url.searchParams.get('tar_type') === 'GZIP' ? gzipSync(file.body) : file.body;
+        const wire = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+        const { download_url, hash_value } = serve({ ...file, body: wire, gzip: false });
+        const digest = file.wrongDigest ? hash_value : createHash('sha1').update(file.body).digest('hex');
+        const encrypt_key = publicEncrypt({ key: Rsa.from(merchant.publicKey, Rsa.KEY_TYPE_PUBLIC), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key).toString('base64');
+        return signedJson(res, 200, { download_bill_count: 1, download_bill_list: [{ bill_sequence: 1, download_url, encrypt_key, hash_type: 'SHA1', hash_value: digest, nonce }] });
       }
       if (url.pathname === '/v3/bill/tradebill' || url.pathname === '/v3/bill/fundflowbill') {
         const file = bills.get(url.searchParams.get('bill_date') ?? '');
