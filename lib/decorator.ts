@@ -4,6 +4,7 @@ import type { RetryOptions } from './transport/retry.js';
 import { expand, hasLoneSurrogate, variablesOf } from './template.js';
 import { isUnsigned } from './verifier.js';
 import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
+import { UPLOADS } from './endpoints/uploads.js';
 
 /** A query string's values: arrays repeat the key, `undefined` and `null` are left out. */
 export type QueryValue = string | number | boolean | null | undefined;
@@ -155,7 +156,8 @@ export function decorate(method: string, template: string, options: RequestOptio
   if (upload !== undefined) {
     if (data !== undefined) throw new ArgumentError('ERR_OPTIONS', 'give either "upload" or "json"/"body", not both');
   }
-  const multipart = upload === undefined ? undefined : multipartOf(upload);
+  // A few endpoints take the file under another field (`submission_file`, `due_diligence_file`).
+  const multipart = upload === undefined ? undefined : multipartOf(upload, UPLOADS[template]?.field);
   // Top-level keys that are not template variables are axios options (signal, httpsAgent, …).
   const axiosOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !variables.has(key)));
   return {

@@ -82,11 +82,12 @@ async function bytesOf(data: UploadData, limit: number): Promise<Buffer> {
 }
 
 /**
- * The body builder of one upload call: the file is read and hashed once, on the first call
+ * The body builder of one upload call (the file in form field `field`, `file` unless the endpoint's
+ * facts name another): the file is read and hashed once, on the first call
  * (throwing `ERR_UPLOAD` for an empty file or one over `limit`, before anything is sent); each
  * call then builds a fresh multipart body over the same bytes, so a re-signed retry can send it again.
  */
-export function multipartOf(upload: Upload, limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
+export function multipartOf(upload: Upload, field = 'file', limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
   checkUpload(upload);
   let read: Promise<{ bytes: Buffer; meta: Buffer }> | undefined;
   const readOnce = async () => {
@@ -100,7 +101,7 @@ export function multipartOf(upload: Upload, limit = MAX_UPLOAD_BYTES): () => Pro
     const { bytes, meta } = await (read ??= readOnce());
     const form = new FormData();
     form.append('meta', meta, { contentType: 'application/json' });
-    form.append('file', bytes, { filename: upload.filename, ...(upload.contentType ? { contentType: upload.contentType } : {}) });
+    form.append(field, bytes, { filename: upload.filename, ...(upload.contentType ? { contentType: upload.contentType } : {}) });
     return { form, meta };
   };
 }

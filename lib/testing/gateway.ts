@@ -36,6 +36,8 @@ export interface RouteRequest {
   headers: Headers;
   /** The base URL the request came through, ending in `/`. */
   base: string;
+  /** For a multipart upload, the form field its file came in. */
+  uploadField?: string | undefined;
 }
 
 /** An extra endpoint: an answer for an authorized request by its `path` below the base URL, or `undefined` to pass. */
@@ -104,9 +106,9 @@ function unsigned({ status, body, file }: Answer): Response {
 export function createGateway(config: GatewayConfig): GatewayFetch {
   const check = new AuthorizationCheck([config.merchant]);
   const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
-  const route = (request: Request, url: URL, base: string, path: string | undefined, body: Buffer): Answer => {
+  const route = (request: Request, url: URL, base: string, path: string | undefined, body: Buffer, uploadField?: string): Answer => {
     const { method } = request;
-    const routeRequest = { headers: request.headers, base: url.origin + base };
+    const routeRequest = { headers: request.headers, base: url.origin + base, uploadField };
     const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body, routeRequest)).find(Boolean);
     const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context) ?? config.fallback?.(method, path, url.searchParams, body, routeRequest));
     return served ?? notFound(method, url.pathname);
@@ -150,7 +152,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
         ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
         : upload?.problem !== undefined
           ? { status: 400, body: { code: 'PARAM_ERROR', message: upload.problem } }
-          : route(request, url, base, path, signedBody);
+          : route(request, url, base, path, signedBody, upload?.field);
     return result.file ? unsigned(result) : signed(result, config.platform, faults);
   };
 }

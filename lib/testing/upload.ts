@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 export interface ReceivedUpload {
   /** The `meta` part's bytes, as sent: the signature covers these, not the whole body. */
   meta: Buffer;
+  /** The form field the file came in (`file`, or an endpoint's own such as `submission_file`). */
+  field?: string;
   /** Why WeChat Pay would refuse it (`400 PARAM_ERROR`), when it would. */
   problem?: string;
 }
@@ -16,7 +18,7 @@ export interface ReceivedUpload {
 const isMultipart = (contentType: string | null) => contentType !== null && /^multipart\/form-data\s*;/i.test(contentType);
 
 /** The upload in `body`, or `undefined` when the request is not multipart. */
-export async function readUpload(contentType: string | null, body: Buffer, fileField = 'file'): Promise<ReceivedUpload | undefined> {
+export async function readUpload(contentType: string | null, body: Buffer): Promise<ReceivedUpload | undefined> {
   if (!isMultipart(contentType)) return undefined;
   let form: FormData;
   try {
@@ -34,13 +36,15 @@ export async function readUpload(contentType: string | null, body: Buffer, fileF
   } catch {
     return { meta, problem: 'meta is not JSON' };
   }
-  const file = form.get(fileField);
-  if (file === null || typeof file === 'string') return { meta, problem: `the multipart body has no ${fileField} part` };
+  // Which field the file must be in is the operation's fact: the facts check compares `field` with it.
+  const files = [...form.entries()].filter((entry): entry is [string, File] => entry[0] !== 'meta' && typeof entry[1] !== 'string');
+  if (files.length !== 1) return { meta, problem: `the multipart body holds ${files.length} file parts besides meta, not one` };
+  const [[field, file]] = files as [[string, File]];
   const bytes = Buffer.from(await file.arrayBuffer());
   if (bytes.length === 0) return { meta, problem: 'the file is empty' };
   if (typeof fields.filename !== 'string' || fields.filename === '') return { meta, problem: 'meta.filename is missing' };
   if (file.name !== fields.filename) return { meta, problem: `the file part's filename ${JSON.stringify(file.name)} is not meta.filename` };
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (typeof fields.sha256 !== 'string' || fields.sha256.toLowerCase() !== digest) return { meta, problem: 'meta.sha256 is not the SHA-256 of the file' };
-  return { meta };
+  return { meta, field };
 }

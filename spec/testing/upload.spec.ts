@@ -23,11 +23,22 @@ describe('Sandbox: media uploads', () => {
     expect(video.data.media_id).to.be.a('string').and.not.equal('');
   });
 
-  async function post(meta: string, file: Buffer, filename: string, signedBody = meta) {
+  it('sends the file in the field the facts name (submission_file), and the sandbox holds an endpoint to its field', async () => {
+    const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
+    const { data } = await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data: PNG } });
+    expect(data.file_id).to.be.a('string').and.not.equal('');
+    const meta = JSON.stringify({ filename: 'licence.png', sha256: sha256(PNG) });
+    const misfiled = await post(meta, PNG, 'licence.png', meta, { target: '/v3/mch-manage/submission-files/sub-mchid/1900000110/upload', field: 'file' });
+    expect(misfiled.status).to.equal(400);
+    expect(misfiled.json).to.include({ code: 'PARAM_ERROR' });
+    expect(misfiled.json.message).to.include('submission_file');
+  });
+
+  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }) {
     const form = new FormData();
     form.append('meta', new Blob([meta], { type: 'application/json' }));
-    form.append('file', new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
-    const target = '/v3/merchant/media/upload';
+    form.append(where.field, new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
+    const { target } = where;
     const authorization = authorizationFor(sandbox, { method: 'POST', target, body: meta, signedBody });
     const response = await fetch(new URL(target.slice(1), server.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
     return { status: response.status, json: (await response.json()) as { code: string; message: string } };

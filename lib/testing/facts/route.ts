@@ -99,6 +99,10 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       const problem = schema && check(schema, value, '', location, fromText);
       if (problem) return paramError(problem);
     }
+    const field = operation.upload?.field ?? 'file';
+    if (operation.request === 'multipart' && request.uploadField !== field) {
+      return paramError({ field, location: 'body', message: `the file must come in the form field ${field}` });
+    }
     const bodySchema = operation.request === 'multipart' ? operation.upload?.meta : operation.body;
     if (bodySchema) {
       if (body.length === 0) return operation.bodyRequired ? paramError({ field: 'body', location: 'body', message: 'the body is required' }) : undefined;
