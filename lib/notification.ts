@@ -215,26 +215,40 @@ export class Notifications {
   /** As {@link Notifications.handler}, with the resource's type named by the caller. */
   handler<T>(onEvent: (event: NotificationEvent<T>) => unknown, options?: CallbackHandlerOptions): (req: CallbackRequest, res: CallbackResponse) => Promise<void>;
   handler(onEvent: (event: WechatpayEvent) => unknown, options: CallbackHandlerOptions = {}) {
+    return this.#serve((raw, req) => this.verify(raw, req.headers), onEvent, options, { success: Notifications.success, failure: Notifications.failure });
+  }
+
+  /**
+   * One callback round for {@link Notifications.handler} and {@link Notifications.handlerV2}: the raw
+   * body read, `read` (verify and decrypt), `onEvent` awaited, and the reply written; a failure is
+   * 401 (verification), 400 (malformed, undecryptable) or 500 (`onEvent` threw, or the body was pre-parsed).
+   */
+  #serve<E>(
+    read: (raw: string | Buffer, req: CallbackRequest) => E | Promise<E>,
+    onEvent: (event: E) => unknown,
+    options: CallbackHandlerOptions,
+    replies: { success: () => NotificationReply; failure: (message: string, status: number) => NotificationReply },
+  ) {
     return async (req: CallbackRequest, res: CallbackResponse): Promise<void> => {
       const fail = (error: unknown, reply: NotificationReply) => {
         options.onError?.(error);
         Notifications.send(res, reply);
       };
-      let event: WechatpayEvent;
+      let event: E;
       try {
         const raw = req.body !== undefined ? req.body : req.readableEnded ? undefined : await readAll(req);
-        event = await this.verify(raw as string | Buffer, req.headers);
+        event = await read(raw as string | Buffer, req);
       } catch (error) {
         const code = error instanceof WechatpayError ? error.code : 'ERR_CALLBACK';
         const status = error instanceof VerificationError ? 401 : error instanceof ArgumentError ? 500 : 400;
-        return fail(error, Notifications.failure(`callback rejected: ${code}`, status));
+        return fail(error, replies.failure(`callback rejected: ${code}`, status));
       }
       try {
         await onEvent(event);
       } catch (error) {
-        return fail(error, Notifications.failure('the merchant could not process the callback', 500));
+        return fail(error, replies.failure('the merchant could not process the callback', 500));
       }
-      Notifications.send(res, Notifications.success());
+      Notifications.send(res, replies.success());
     };
   }
 
@@ -259,25 +273,7 @@ export class Notifications {
    * (`onEvent` threw), so that WeChat Pay sends it again.
    */
   handlerV2<T extends XmlFields = XmlFields>(onEvent: (fields: T) => unknown, options: CallbackHandlerOptions = {}) {
-    const reply = (res: CallbackResponse, status: number, success: boolean, message?: string) =>
-      Notifications.send(res, { status, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: v2ReplyBody(success, message) });
-    return async (req: CallbackRequest, res: CallbackResponse): Promise<void> => {
-      let fields: T;
-      try {
-        const raw = req.body !== undefined ? req.body : req.readableEnded ? undefined : await readAll(req);
-        fields = this.v2<T>(raw as string | Buffer);
-      } catch (error) {
-        options.onError?.(error);
-        const code = error instanceof WechatpayError ? error.code : 'ERR_CALLBACK';
-        return reply(res, error instanceof VerificationError ? 401 : error instanceof ArgumentError ? 500 : 400, false, `callback rejected: ${code}`);
-      }
-      try {
-        await onEvent(fields);
-      } catch (error) {
-        options.onError?.(error);
-        return reply(res, 500, false, 'the merchant could not process the callback');
-      }
-      reply(res, 200, true);
-    };
+    const xml = (status: number, success: boolean, message?: string): NotificationReply => ({ status, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: v2ReplyBody(success, message) });
+    return this.#serve((raw) => this.v2<T>(raw), onEvent, options, { success: () => xml(200, true), failure: (message, status) => xml(status, false, message) });
   }
 }

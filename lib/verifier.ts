@@ -66,8 +66,8 @@ export function verifySigned(headers: HeaderSource, body: Buffer, keys: Readonly
   }
 }
 
-/** Hands a verified body over in the form the caller asked for. */
-function bodyAs(raw: Buffer, responseType: string): unknown {
+/** Hands a verified body over in the form the caller asked for (JSON parsed when it is JSON). */
+export function bodyAs(raw: Buffer, responseType: string): unknown {
   if (responseType === 'arraybuffer') return raw;
   const text = raw.toString('utf8');
   if (responseType === 'text' || text === '') return text;
@@ -79,7 +79,7 @@ function bodyAs(raw: Buffer, responseType: string): unknown {
 }
 
 /** The raw bytes of an answer (a streamed download has none here). */
-function rawOf(response: AxiosResponse<Buffer>): Buffer {
+export function rawOf(response: AxiosResponse): Buffer {
   return Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
 }
 

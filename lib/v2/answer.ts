@@ -5,7 +5,7 @@
  */
 import type { AxiosResponse } from 'axios';
 import { ApiError, VerificationError } from '../errors.js';
-import { headerOf } from '../verifier.js';
+import { bodyAs, headerOf, rawOf } from '../verifier.js';
 import type { V2DecoratedConfig } from './request.js';
 import { verifySign } from './sign.js';
 import { isSignless } from './signless.js';
@@ -13,9 +13,6 @@ import { parseXml, type XmlFields } from './xml.js';
 
 const GZIP = Buffer.of(0x1f, 0x8b);
 
-function rawOf(response: AxiosResponse): Buffer {
-  return Buffer.isBuffer(response.data) ? response.data : Buffer.alloc(0);
-}
 
 /** `return_code` / `result_code` not `SUCCESS` → {@link ApiError} with WeChat Pay's code and message, the fields as `detail`. */
 function failureOf(fields: XmlFields, response: AxiosResponse): ApiError | undefined {
@@ -39,13 +36,6 @@ function handedOver(raw: Buffer, fields: XmlFields, responseType: string): unkno
   return responseType === 'text' ? raw.toString('utf8') : fields;
 }
 
-function parsedJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 /**
  * Whether the body is an APIv2 message, `<xml>…` (a bill is CSV-like text or gzip bytes and its
@@ -69,9 +59,9 @@ export function v2Answer(secret: string) {
     const ok = response.status >= 200 && response.status < 300;
     if (isSignless(template) && ok && !looksLikeXml(raw)) {
       // A file (or a JSON answer such as appauth/getaccesstoken): nothing to verify.
-      const data = responseType === 'arraybuffer' || raw.subarray(0, 2).equals(GZIP) ? raw : raw.toString('utf8');
-      const json = responseType === 'json' && typeof data === 'string' && /json/i.test(headerOf(response.headers, 'Content-Type') ?? '');
-      return { ...response, data: json ? parsedJson(data as string) : data };
+      const file = responseType === 'arraybuffer' || raw.subarray(0, 2).equals(GZIP);
+      const json = /json/i.test(headerOf(response.headers, 'Content-Type') ?? '');
+      return { ...response, data: file ? raw : json ? bodyAs(raw, responseType) : raw.toString('utf8') };
     }
     let fields: XmlFields;
     try {

@@ -200,6 +200,9 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
     answering('<xml><return_code>SUCCESS</return_code><result_code>SUCCESS</result_code><send_listid>1</send_listid></xml>');
     expect((await wxpay.v2.mmpaymkttransfers.sendredpack.post({ xml: redpack })).data.send_listid).to.equal('1');
+    server.use(http.get(`${BASE}appauth/getaccesstoken`, () => HttpResponse.json({ retcode: '0', access_token: 't' })));
+    const query = { mch_id: '1900000109', appid: 'wxd930ea5d5a258f4f', openid: 'o', code: 'c', grant_type: 'authorization_code', scope: 'pay_identity', sign_type: 'HMAC-SHA256' } as const;
+    expect((await wxpay.v2.appauth.getaccesstoken.get({ query, nonceless: true })).data).to.deep.equal({ retcode: '0', access_token: 't' });
     const gz = gzipSync('a,b\r\n');
     answering(gz, 'application/x-gzip');
     expect((await wxpay.v2.pay.downloadbill.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', bill_date: '20260101', tar_type: 'GZIP' } })).data).to.deep.equal(gz);
