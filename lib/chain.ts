@@ -48,6 +48,18 @@ interface NodeTarget {
  */
 export function createChain(dispatch: Dispatch, label: string, capacity = 1024, rootMembers: Readonly<Record<string, unknown>> = {}): object {
   const nodes = new BoundedCache<string, object>(capacity);
+  // Property name → segment, so that a chained call does not re-run segmentOf's patterns each time.
+  const segments = new Map<string, string>();
+  const segmentFor = (property: string): string => {
+    let segment = segments.get(property);
+    if (segment === undefined) {
+      segment = property.includes('/') ? pathOf(property) : segmentOf(property);
+      // Literal ids may be endless: past `capacity` names the memo starts over.
+      if (segments.size >= capacity) segments.clear();
+      segments.set(property, segment);
+    }
+    return segment;
+  };
   const nodeOf = (template: string): object => (template === '' ? root : nodes.get(template, () => new Proxy(targetOf(template), handler)));
 
   const proto = {
@@ -84,8 +96,7 @@ export function createChain(dispatch: Dispatch, label: string, capacity = 1024, 
       if (typeof property === 'symbol' || OWN.has(property)) return Reflect.get(target, property);
       if (property === 'then') return undefined;
       if (target === rootTarget && Object.hasOwn(rootMembers, property)) return rootMembers[property];
-      const child = property.includes('/') ? pathOf(property) : segmentOf(property);
-      return nodeOf(join(target[TEMPLATE], child));
+      return nodeOf(join(target[TEMPLATE], segmentFor(property)));
     },
     has(target, property) {
       return typeof property === 'symbol' ? property in target : property !== 'then';

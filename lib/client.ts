@@ -4,6 +4,7 @@ import { createChain, type Dispatch } from './chain.js';
 import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH, type DecoratedConfig, type RequestOptions } from './decorator.js';
 import { checkHosts, routeOf } from './hosts.js';
 import { withDeadline } from './deadline.js';
+import { createAdapter } from './transport/adapter.js';
 import { attempter } from './transport/attempts.js';
 import type { Hooks } from './transport/hooks.js';
 import { retryPolicyOf, type RetryOptions } from './transport/retry.js';
@@ -145,6 +146,8 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
   checkHeaders(headers, 'ERR_CONFIG', 'config.headers');
   const hosts = checkHosts(hostsInput);
   const defaults: CreateAxiosDefaults = {
+    // A lean node:http adapter; any call it cannot carry goes to axios's own (lib/transport/adapter.ts).
+    adapter: createAdapter(),
     ...axiosDefaults,
     baseURL,
     maxContentLength,

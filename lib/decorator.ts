@@ -183,20 +183,21 @@ export function checkTimeout(timeout: unknown, code: 'ERR_OPTIONS' | 'ERR_CONFIG
   }
 }
 
-// RFC 9110 field names are tokens; values never hold CR, LF or NUL, which would end a header
-// early and start another. axios strips them silently, so they are refused here, named, not sent.
+// RFC 9110 field names are tokens; values hold tabs and visible bytes only: CR or LF would end a
+// header early and start another, and a character beyond Latin-1 has no one byte to go out as.
+// axios strips such characters silently (node:http throws): they are refused here, named, not sent.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BREAK = /[\r\n\0]/;
+const UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
 
-/** Refuses header names that are not tokens and values that hold CR, LF or NUL. */
+/** Refuses header names that are not tokens and values holding a control character or one beyond Latin-1. */
 export function checkHeaders(headers: unknown, code: 'ERR_OPTIONS' | 'ERR_CONFIG', field: string): void {
   if (headers === undefined || headers === null) return;
   if (typeof headers !== 'object' || Array.isArray(headers)) throw new ArgumentError(code, `${field} must be an object of header names and values`);
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new ArgumentError(code, `${field}: header name ${JSON.stringify(name)} is not an HTTP token`);
     for (const each of Array.isArray(value) ? value : [value]) {
-      if (each !== undefined && each !== null && BREAK.test(String(each))) {
-        throw new ArgumentError(code, `${field}: header "${name}" holds CR, LF or NUL, which would split it`);
+      if (each !== undefined && each !== null && UNSENDABLE.test(String(each))) {
+        throw new ArgumentError(code, `${field}: header "${name}" holds a control character (CR, LF, NUL …) or a character beyond Latin-1, which HTTP cannot carry as written`);
       }
     }
   }

@@ -5,6 +5,7 @@ import type { DecoratedConfig } from './decorator.js';
 import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
+import { fullUrl } from './transport/url.js';
 
 /** What the signer needs; the private key stays in this closure, never on a config. */
 export interface SignerOptions {
@@ -31,13 +32,11 @@ export function preferredKeyId(keys: ReadonlyMap<string, KeyObject>): string | u
 }
 
 /**
- * The request-target axios's http adapter puts on the wire: `pathname + search` of the full URL,
- * which axios builds by joining `baseURL` and a relative `url` with one slash, then parses as a
- * WHATWG URL. (`instance.getUri` gives the same but re-merges the whole config: 20× slower.)
+ * The request-target on the wire: `pathname + search` of the full URL (see {@link fullUrl}).
+ * (`instance.getUri` gives the same but re-merges the whole config: 20× slower.)
  */
 export function requestTarget(baseURL: string | undefined, url: string): string {
-  const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
-  const { pathname, search } = new URL(baseURL && !absolute ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : url);
+  const { pathname, search } = fullUrl(baseURL, url);
   return `${pathname}${search}`;
 }
 

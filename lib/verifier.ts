@@ -24,10 +24,12 @@ export type HeaderSource = Headers | Record<string, unknown> | { get(name: strin
 /** One header's value, matched case-insensitively; arrays give their first value. */
 export function headerOf(headers: HeaderSource, name: string): string | undefined {
   let value: unknown;
-  if (typeof (headers as Headers).get === 'function') value = (headers as Headers).get(name);
+  // Node (and axios after it) keeps names lowercase: a plain property read finds them at once.
+  const lower = name.toLowerCase();
+  if (Object.hasOwn(headers, lower)) value = (headers as Record<string, unknown>)[lower];
+  else if (typeof (headers as Headers).get === 'function') value = (headers as Headers).get(name);
   else {
-    const wanted = name.toLowerCase();
-    const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === wanted);
+    const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === lower);
     value = key === undefined ? undefined : (headers as Record<string, unknown>)[key];
   }
   if (Array.isArray(value)) value = value[0];
@@ -53,8 +55,10 @@ export function verifySigned(headers: HeaderSource, body: Buffer, keys: Readonly
   const nonce = headerOf(headers, 'Wechatpay-Nonce');
   const signature = headerOf(headers, 'Wechatpay-Signature');
   const serial = headerOf(headers, 'Wechatpay-Serial');
-  const missing = Object.entries({ timestamp, nonce, signature, serial }).filter(([, value]) => !value).map(([name]) => `Wechatpay-${name[0]!.toUpperCase()}${name.slice(1)}`);
-  if (missing.length) fail('ERR_RESPONSE_HEADERS', `the answer lacks ${missing.join(', ')}`);
+  if (!timestamp || !nonce || !signature || !serial) {
+    const missing = Object.entries({ Timestamp: timestamp, Nonce: nonce, Signature: signature, Serial: serial }).filter(([, value]) => !value).map(([name]) => `Wechatpay-${name}`);
+    fail('ERR_RESPONSE_HEADERS', `the answer lacks ${missing.join(', ')}`);
+  }
   if (!/^\d{1,12}$/.test(timestamp!) || Math.abs(Formatter.timestamp() - Number(timestamp)) > MAX_CLOCK_SKEW) {
     fail('ERR_RESPONSE_TIMESTAMP', `Wechatpay-Timestamp ${JSON.stringify(timestamp)} is more than ${MAX_CLOCK_SKEW}s from the local clock`);
   }

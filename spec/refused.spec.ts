@@ -115,6 +115,8 @@ describe('refused input (nothing sent)', () => {
     ['a LF in a value', { 'X-Note': 'a\nb' }],
     ['a NUL in a value', { 'X-Note': 'a\0b' }],
     ['CR LF in a name', { 'X-A\r\nX-B': '1' }],
+    ['a control character (ESC) in a value', { 'X-Note': 'a\u001bb' }],
+    ['a character beyond Latin-1 in a value', { 'X-Note': '商户' }],
   ];
   for (const [label, headers] of badHeaders) {
     it(`refuses a header with ${label} (ERR_OPTIONS), never strips it`, async () => {

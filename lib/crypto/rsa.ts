@@ -36,13 +36,15 @@ const DER_PREFIXES = {
 } as const;
 const PRIVATE_LABELS = new Set(['RSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
 const PUBLIC_LABELS = new Set(['RSA PUBLIC KEY', 'PUBLIC KEY']);
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Whole 4-character groups, `=` only as the last one or two: the same language as groups of four
+// then one padded group, checked without backtracking.
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /** RSA-OAEP with SHA-1 spends 2 * 20 + 2 bytes of each block on padding. */
 const OAEP_SHA1_OVERHEAD = 42;
 
 /** `Buffer.from(x, 'base64')` skips junk characters silently; signatures and ciphertexts must not. */
 function strictBase64(text: string): Buffer | undefined {
-  return typeof text === 'string' && text.length > 0 && BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  return typeof text === 'string' && text.length > 0 && text.length % 4 === 0 && BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
 }
 
 /** Error codes (`ERR_OSSL_BAD_DECRYPT`, `ENOENT`, …) are safe to show; messages may quote input, so never. */

@@ -36,21 +36,17 @@ export const UNSIGNED_PATHS: readonly string[] = [
 // answers signed JSON.
 const SIGNED_SIBLINGS = new Set(['upload']);
 
-function matcherOf(template: string): (path: string) => boolean {
-  const segments = template.split('/');
-  return (path) => {
-    const parts = path.split('/');
-    return parts.length === segments.length && segments.every((segment, i) => {
-      const part = parts[i]!;
-      return /^\{[^}]+\}$/.test(segment) ? part !== '' && !SIGNED_SIBLINGS.has(part) : part === segment;
-    });
-  };
+/** One anchored pattern for the whole list, built once: `{name}` is one non-empty segment other than a signed sibling. */
+function patternOf(templates: readonly string[]): RegExp {
+  const variable = `(?!(?:${[...SIGNED_SIBLINGS].join('|')})(?:/|$))[^/]+`;
+  const literal = (segment: string) => segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const alternatives = templates.map((template) => template.split('/').map((segment) => (/^\{[^}]+\}$/.test(segment) ? variable : literal(segment))).join('/'));
+  return new RegExp(`^(?:${alternatives.join('|')})$`);
 }
 
-const MATCHERS = UNSIGNED_PATHS.map(matcherOf);
+const UNSIGNED = patternOf(UNSIGNED_PATHS);
 
 /** Whether an answer to `pathname` (with or without its leading `/`, no query) comes unsigned by design. */
 export function isUnsigned(pathname: string): boolean {
-  const path = `/${pathname.replace(/^\/+/, '')}`;
-  return MATCHERS.some((matches) => matches(path));
+  return UNSIGNED.test(pathname.startsWith('/') && !pathname.startsWith('//') ? pathname : `/${pathname.replace(/^\/+/, '')}`);
 }
