@@ -8,7 +8,7 @@ import type { CallOptions, RequestOptions } from './decorator.js';
 import type { Verb } from './chain.js';
 import type { Operation } from './registry.js';
 import type { Root, Templates } from './endpoints/nodes.js';
-import type { Call, Nd, NodeAt, UntypedVerb, Verbs } from './operation.js';
+import type { Call, JsonOrBody, Nd, NodeAt, UntypedVerb, Verbs } from './operation.js';
 import type { Download } from './files/download.js';
 
 /** A verified answer: axios's response with `data` parsed. */
@@ -17,7 +17,7 @@ export type WechatpayResponse<T = any> = AxiosResponse<T>;
 /** The options of a seed endpoint's call: its path variables, `query`, `json` (or the same as raw `body`), and the common options. */
 export type TypedOptions<O extends Operation> = (O extends { path: infer P } ? P : unknown) &
   (O extends { query: infer Q } ? { query: Q } : unknown) &
-  (O extends { json: infer J } ? { json: J; body?: never } | { body: string | Buffer; json?: never } : unknown) &
+  (O extends { json: infer J } ? JsonOrBody<J> : unknown) &
   CallOptions;
 
 /** A node off the registry: every property is a further segment, every verb untyped. */
