@@ -1,16 +1,30 @@
 import type { AxiosInstance } from 'axios';
 import { TransportError } from './errors.js';
 import type { DecoratedConfig } from './decorator.js';
+import { keepsDeadline } from './transport/adapter.js';
 
 /**
  * Sends a decorated request under one deadline for the whole call: signing, connecting, the
  * headers and every byte of the body. axios's own `timeout` is a socket-idle timer, so an answer
  * trickling in slower than the deadline but faster than the idle limit would never time out.
  * A timeout is a {@link TransportError} `ERR_TIMEOUT`; the caller's own `signal` still aborts.
+ *
+ * The client's own adapter keeps the deadline with one timer (`wechatpay.deadline`); any other
+ * adapter (the caller's own) gets it as an abort signal joined to the caller's.
  */
 export async function withDeadline(instance: AxiosInstance, config: DecoratedConfig, defaultTimeout: number): Promise<unknown> {
   const { timeout = defaultTimeout, signal } = config;
   if (timeout === 0) return instance.request({ ...config, timeout: 0 });
+  const at = performance.now() + timeout;
+  const expired = (error: unknown) => new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, (error as TransportError).cause as Error, { answered: (error as TransportError).answered });
+  if (keepsDeadline(config.adapter ?? instance.defaults.adapter)) {
+    const timed: DecoratedConfig = { ...config, timeout: 0, wechatpay: { ...config.wechatpay, deadline: at } };
+    try {
+      return await instance.request(timed);
+    } catch (error) {
+      throw TransportError.is(error) && error.code === 'ERR_TIMEOUT' && performance.now() >= at ? expired(error) : error;
+    }
+  }
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeout);
   // The socket keeps the process alive while a call is pending; the timer need not.
@@ -20,10 +34,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
   try {
     return await instance.request({ ...config, timeout: 0, signal: combined });
   } catch (error) {
-    if (deadline.signal.aborted && error instanceof TransportError) {
-      throw new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, error.cause as Error, { answered: error.answered });
-    }
-    throw error;
+    throw deadline.signal.aborted && error instanceof TransportError ? expired(error) : error;
   } finally {
     clearTimeout(timer);
   }

@@ -53,6 +53,11 @@ export interface WechatpayRequestMeta {
   readonly responseType: ResponseType;
   /** A multipart upload's body, built (file read and hashed) when the request is signed. */
   readonly multipart?: () => Promise<PreparedUpload>;
+  /**
+   * When the whole call must have ended (`performance.now()` ms), for the client's own adapter,
+   * which keeps the deadline with a timer instead of an abort signal (lib/deadline.ts).
+   */
+  readonly deadline?: number;
 }
 
 /** An axios request config carrying the decorator's {@link WechatpayRequestMeta}. */

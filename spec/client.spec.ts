@@ -95,6 +95,24 @@ describe('client', () => {
     expect(headers.get('authorization')).to.match(/^WECHATPAY2-SHA256-RSA2048 mchid="1900000109",nonce_str="[0-9A-Za-z]{32}",signature="[A-Za-z0-9+/=]+",timestamp="\d+",serial_no="[0-9A-F]{40}"$/);
   });
 
+  it('still sends headers set on axios globally, common and per method, under its own Accept and User-Agent', async () => {
+    const defaults = axios.defaults.headers as unknown as Record<string, Record<string, string>>;
+    defaults.common!['X-Common'] = 'c';
+    defaults.common!.Accept = 'text/plain';
+    try {
+      await Builder.factory(gateway.sandbox.clientConfig({ headers: { 'X-Own': 'o' } })).v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' } });
+      defaults.get!['X-Get'] = 'g';
+      await Builder.factory(gateway.sandbox.clientConfig()).v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' } });
+    } finally {
+      delete defaults.common!['X-Common'];
+      defaults.common!.Accept = 'application/json, text/plain, */*';
+      delete defaults.get!['X-Get'];
+    }
+    const [flat, perMethod] = gateway.seen.map((request) => request.headers);
+    expect([flat!.get('x-common'), flat!.get('x-own'), flat!.get('accept')]).to.deep.equal(['c', 'o', 'application/json']);
+    expect([perMethod!.get('x-common'), perMethod!.get('x-get'), perMethod!.get('accept')]).to.deep.equal(['c', 'g', 'application/json']);
+  });
+
   it('prefers a PUB_KEY_ID_ key for Wechatpay-Serial when both kinds are configured', async () => {
     const certificate = new Sandbox({ keys: sharedKeys(), mode: 'certificate' });
     const config = gateway.sandbox.clientConfig();

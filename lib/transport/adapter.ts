@@ -15,6 +15,7 @@ import https from 'node:https';
 import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import axios, { AxiosError, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { DecoratedConfig } from '../decorator.js';
 import { fullUrl } from './url.js';
 
 const viaAxios = axios.getAdapter('http');
@@ -79,6 +80,16 @@ function headersOf(config: InternalAxiosRequestConfig, body: Buffer | undefined)
   return headers;
 }
 
+const OWN = new WeakSet<AxiosAdapter>();
+
+/** Whether `adapter` is one {@link createAdapter} made, which keeps `wechatpay.deadline` itself. */
+export function keepsDeadline(adapter: unknown): boolean {
+  return OWN.has(adapter as AxiosAdapter);
+}
+
+/** The timeout error axios gives (`ETIMEDOUT`), for a call whose deadline passed. */
+const timedOut = (config: InternalAxiosRequestConfig, request?: http.ClientRequest) => new AxiosError('timeout exceeded', AxiosError.ETIMEDOUT, config, request);
+
 /**
  * A client's adapter (see the module's note); a request it cannot carry goes to axios's http
  * adapter. The environment's proxy variables are read once, here: reading `process.env` costs
@@ -86,13 +97,31 @@ function headersOf(config: InternalAxiosRequestConfig, body: Buffer | undefined)
  */
 export function createAdapter(): AxiosAdapter {
   const proxied = proxiedProtocols();
-  return (config) => {
+  const adapter: AxiosAdapter = (config) => {
     const url = fullUrl(config.baseURL, config.url ?? '');
-    return needsAxios(config, url, proxied) ? viaAxios(config) : send(config, url);
+    const deadline = (config as Partial<DecoratedConfig>).wechatpay?.deadline;
+    return needsAxios(config, url, proxied) ? viaAxiosBy(config, deadline) : send(config, url, deadline);
   };
+  OWN.add(adapter);
+  return adapter;
 }
 
-function send(config: InternalAxiosRequestConfig, url: URL): Promise<AxiosResponse> {
+/** axios's adapter, the deadline turned into an abort signal (joined to the caller's). */
+async function viaAxiosBy(config: InternalAxiosRequestConfig, deadline: number | undefined): Promise<AxiosResponse> {
+  if (deadline === undefined) return viaAxios(config);
+  const expiry = new AbortController();
+  const timer = setTimeout(() => expiry.abort(), Math.max(0, deadline - performance.now()));
+  timer.unref();
+  try {
+    return await viaAxios({ ...config, signal: config.signal ? AbortSignal.any([expiry.signal, config.signal as AbortSignal]) : expiry.signal });
+  } catch (error) {
+    throw expiry.signal.aborted ? timedOut(config, (error as AxiosError).request) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function send(config: InternalAxiosRequestConfig, url: URL, deadline: number | undefined): Promise<AxiosResponse> {
   return new Promise<AxiosResponse>((resolve, reject) => {
     const { signal, responseType, maxContentLength = -1, maxBodyLength = -1 } = config;
     const body = config.data === undefined || config.data === null ? undefined : Buffer.isBuffer(config.data) ? config.data : Buffer.from(config.data as string);
@@ -104,14 +133,21 @@ function send(config: InternalAxiosRequestConfig, url: URL): Promise<AxiosRespon
       reject(new CanceledError(undefined, config));
       return;
     }
+    const left = deadline === undefined ? undefined : deadline - performance.now();
+    if (left !== undefined && left <= 0) {
+      reject(timedOut(config));
+      return;
+    }
     const method = (config.method ?? 'get').toUpperCase();
     const secure = url.protocol === 'https:';
     let request: http.ClientRequest;
     let answer: Readable | undefined;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       signal?.removeEventListener?.('abort', onAbort);
       reject(error);
     };
@@ -139,6 +175,14 @@ function send(config: InternalAxiosRequestConfig, url: URL): Promise<AxiosRespon
       return;
     }
     signal?.addEventListener?.('abort', onAbort, { once: true });
+    if (left !== undefined) {
+      // The socket keeps the process alive while a call is pending; the timer need not.
+      timer = setTimeout(() => {
+        fail(timedOut(config, request));
+        request.destroy();
+      }, left);
+      timer.unref();
+    }
     request.on('error', (error) => fail(AxiosError.from(error, undefined, config, request)));
     request.on('response', (res) => {
       const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
@@ -149,6 +193,8 @@ function send(config: InternalAxiosRequestConfig, url: URL): Promise<AxiosRespon
       const response: AxiosResponse = { status: res.statusCode!, statusText: res.statusMessage ?? '', headers: res.headers, config, request, data: undefined };
       if (responseType === 'stream') {
         settled = true;
+        // The deadline covers a stream's headers; the caller times its body (lib/files/download.ts).
+        clearTimeout(timer);
         response.data = stream;
         // The caller's signal still reaches the body until it has been read or dropped.
         finished(stream, () => signal?.removeEventListener?.('abort', onAbort));
@@ -175,6 +221,7 @@ function send(config: InternalAxiosRequestConfig, url: URL): Promise<AxiosRespon
           return;
         }
         settled = true;
+        clearTimeout(timer);
         signal?.removeEventListener?.('abort', onAbort);
         response.data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         resolve(response);

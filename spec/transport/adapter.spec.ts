@@ -5,6 +5,7 @@
 import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import { AxiosError } from 'axios';
 import { expect } from 'chai';
 import { Builder, TransportError, type WechatpayConfig } from '../../lib/index.js';
 import { Sandbox, type ListeningSandbox } from '../../lib/testing/index.js';
@@ -109,6 +110,42 @@ describe('the client adapter (127.0.0.1)', () => {
       res.writeHead(status, { ...headers, 'content-encoding': 'x-base64', 'content-length': String(encoded.length) }).end(encoded);
     }));
     expect(await rejection(get(client(mangling.url)))).to.include({ code: 'ERR_RESPONSE_SIGNATURE' });
+  });
+
+  describe('one deadline for the whole call, whichever adapter sends it', () => {
+    const stalling = () => started(front(upstream.url, () => {}));
+    const timeout = 150;
+
+    it('its own adapter: a stall is ERR_TIMEOUT within the deadline, not an idle timer', async () => {
+      const stall = await stalling();
+      const begun = performance.now();
+      const error = await rejection(get(client(stall.url, { timeout })));
+      expect(error).to.be.instanceOf(TransportError).and.include({ code: 'ERR_TIMEOUT', message: `no complete answer within ${timeout} ms` });
+      expect(performance.now() - begun).to.be.within(timeout - 5, timeout + 1000);
+    });
+
+    it('axios’s adapter (a progress callback): the same ERR_TIMEOUT', async () => {
+      const stall = await stalling();
+      const error = await rejection(get(client(stall.url, { timeout }), { onDownloadProgress: () => {} }));
+      expect(error).to.be.instanceOf(TransportError).and.include({ code: 'ERR_TIMEOUT', message: `no complete answer within ${timeout} ms` });
+    });
+
+    it('the caller’s own adapter that never answers: ERR_TIMEOUT through the abort signal it is given', async () => {
+      const seen: (AbortSignal | undefined)[] = [];
+      const never = (config: { signal?: unknown }) => {
+        seen.push(config.signal as AbortSignal | undefined);
+        return new Promise<never>((_resolve, reject) => (config.signal as AbortSignal).addEventListener('abort', () => reject(new AxiosError('canceled', 'ERR_CANCELED'))));
+      };
+      const error = await rejection(get(client(upstream.url, { timeout, adapter: never })));
+      expect(error).to.be.instanceOf(TransportError).and.include({ code: 'ERR_TIMEOUT', message: `no complete answer within ${timeout} ms` });
+      expect(seen[0]!.aborted).to.equal(true);
+    });
+
+    it('a caller’s abort still cancels, before the deadline: ERR_CANCELED', async () => {
+      const stall = await stalling();
+      const error = await rejection(get(client(stall.url, { timeout: 5000 }), { signal: AbortSignal.timeout(80) }));
+      expect(error).to.be.instanceOf(TransportError).and.include({ code: 'ERR_CANCELED' });
+    });
   });
 
   describe('hands to axios’s adapter what it does not carry', () => {
