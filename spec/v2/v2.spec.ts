@@ -156,13 +156,17 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     expect(urls[1]!.searchParams.get('nonce_str')).to.match(/^[0-9A-Za-z]{32}$/);
   });
 
-  it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
+  it('mch_id other than mchid → ERR_CONFIG; security without merchant → ERR_CONFIG, not a boolean → ERR_OPTIONS; json on v2 and xml on v3 → ERR_OPTIONS', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
     expect((await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000110', out_trade_no: 'x' } }))).code).to.equal('ERR_CONFIG');
     const refund = { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x', out_refund_no: 'r', total_fee: 1, refund_fee: 1 };
     const security = await rejection(wxpay.v2.secapi.pay.refund.post({ xml: refund, security: true }));
     expect(security.code).to.equal('ERR_CONFIG');
     expect(security.message).to.include('merchant');
+    // A truthy string is not `true`: it would otherwise send without the certificate the caller meant.
+    // @ts-expect-error security is a boolean
+    const loose = await rejection(wxpay.v2.secapi.pay.refund.post({ xml: refund, security: 'yes' }));
+    expect([loose.code, loose.message]).to.deep.equal(['ERR_OPTIONS', '"security" must be true or false']);
     // @ts-expect-error APIv2 calls take xml, not json
     expect((await rejection(wxpay.v2.pay.orderquery.post({ json: {} }))).code).to.equal('ERR_OPTIONS');
     // @ts-expect-error sign_type is MD5 or HMAC-SHA256
