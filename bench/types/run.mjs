@@ -6,7 +6,8 @@
 //   --extendedDiagnostics`, wall time and tsc's own "Check time" (the budget's figure), with the
 //   types and instantiations it counts;
 // - language-service completions after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`, inside
-//   `wxpay['v3/` and inside a `json: {` literal, as an editor asks them: one warm service, the file
+//   `wxpay['v3/` and inside a `json: {` literal (left open, and with its brackets closed as an editor
+//   closes them), as an editor asks them: one warm service, the file
 //   checked, the trigger's last character typed (a one-character edit), `getCompletionsAtPosition`
 //   timed (it includes bringing the program up to date after that edit);
 // - the project's own `tsc --noEmit -p tsconfig.json` (wall and Check time);
@@ -86,7 +87,12 @@ const probes = {
   'wxpay.v3.pay.transactions.': 'wxpay.v3.pay.transactions.',
   "wxpay['v3/": "wxpay['v3/",
   'json: {': 'void wxpay.v3.pay.transactions.jsapi.post({ json: { ',
+  'json: { } (brackets closed)': 'void wxpay.v3.pay.transactions.jsapi.post({ json: { ',
 };
+// What follows the cursor. Left open, the literal takes in the rest of the file as the parser
+// recovers, so the completion checks most of the file again; an editor that closes brackets as
+// they are typed (VS Code's default) leaves `{ json: {  } });` instead.
+const after = { 'json: { } (brackets closed)': ' } });' };
 
 /**
  * The editor's loop for one probe, `runs` times on one warm language service: the line typed up to
@@ -94,7 +100,7 @@ const probes = {
  * character typed and the completion request timed. Only the user file changes version, so the
  * library and dist/ declarations stay parsed, as in tsserver.
  */
-function completions(consumer, trigger) {
+function completions(consumer, trigger, closing = '') {
   const file = join(consumer.dir, 'user.ts');
   const text = userFile();
   const at = 'export async function calls() {';
@@ -121,10 +127,10 @@ function completions(consumer, trigger) {
   const first = timed(() => service.getSemanticDiagnostics(file)); // the file opened: program built once
   try {
     for (let i = 0; i < runs; i += 1) {
-      current = withLine(trigger.slice(0, -1));
+      current = withLine(trigger.slice(0, -1) + closing);
       version += 1;
       service.getSemanticDiagnostics(file);
-      current = withLine(trigger);
+      current = withLine(trigger + closing);
       version += 1;
       const position = current.indexOf(trigger) + trigger.length;
       const { ms, value } = timed(() => service.getCompletionsAtPosition(file, position, { triggerCharacter: trigger.endsWith('.') ? '.' : undefined, includeCompletionsWithInsertText: true }));
@@ -144,7 +150,7 @@ try {
   // 1. The user file, rounds alternating.
   for (let i = 0; i < runs; i += 1) for (const t of trees) raw[t.name].user.push(diagnosed('-p', join(t.dir, 'tsconfig.json')));
   // 2. Completions, probe by probe, trees alternating.
-  for (const name of Object.keys(probes)) for (const t of trees) raw[t.name].completions[name] = completions(t, probes[name]);
+  for (const name of Object.keys(probes)) for (const t of trees) raw[t.name].completions[name] = completions(t, probes[name], after[name]);
   // 3. dist/ declarations with skipLibCheck off.
   for (const t of trees) {
     const deep = run('-p', join(t.dir, 'tsconfig.deep.json'));
