@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { TransportError } from './errors.js';
 import type { DecoratedConfig } from './decorator.js';
-import { keepsDeadline } from './transport/adapter.js';
+import { DEADLINE_PASSED, keepsDeadline } from './transport/adapter.js';
 
 /**
  * Sends a decorated request under one deadline for the whole call: signing, connecting, the
@@ -22,7 +22,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
     try {
       return await instance.request(timed);
     } catch (error) {
-      throw TransportError.is(error) && error.code === 'ERR_TIMEOUT' && performance.now() >= at ? expired(error) : error;
+      throw TransportError.is(error) && (error.cause as Error | undefined)?.message === DEADLINE_PASSED ? expired(error) : error;
     }
   }
   const deadline = new AbortController();

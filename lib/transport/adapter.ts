@@ -87,8 +87,11 @@ export function keepsDeadline(adapter: unknown): boolean {
   return OWN.has(adapter as AxiosAdapter);
 }
 
-/** The timeout error axios gives (`ETIMEDOUT`), for a call whose deadline passed. */
-const timedOut = (config: InternalAxiosRequestConfig, request?: http.ClientRequest) => new AxiosError('timeout exceeded', AxiosError.ETIMEDOUT, config, request);
+/** The message of the error a passed deadline raises, by which `withDeadline` knows it from a socket's own ETIMEDOUT. */
+export const DEADLINE_PASSED = 'the whole-call deadline passed';
+
+/** A timeout error as axios gives one (`ETIMEDOUT`), for a call whose deadline passed. */
+const timedOut = (config: InternalAxiosRequestConfig, request?: http.ClientRequest) => new AxiosError(DEADLINE_PASSED, AxiosError.ETIMEDOUT, config, request);
 
 /**
  * A client's adapter (see the module's note); a request it cannot carry goes to axios's http
@@ -144,11 +147,14 @@ function send(config: InternalAxiosRequestConfig, url: URL, deadline: number | u
     let answer: Readable | undefined;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const fail = (error: Error) => {
-      if (settled) return;
+    const settle = () => {
       settled = true;
       clearTimeout(timer);
       signal?.removeEventListener?.('abort', onAbort);
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      settle();
       reject(error);
     };
     function onAbort() {
@@ -220,9 +226,7 @@ function send(config: InternalAxiosRequestConfig, url: URL, deadline: number | u
           fail(new AxiosError('stream has been aborted', AxiosError.ERR_BAD_RESPONSE, config, request, response));
           return;
         }
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener?.('abort', onAbort);
+        settle();
         response.data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         resolve(response);
       });
