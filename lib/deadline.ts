@@ -34,7 +34,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
   try {
     return await instance.request({ ...config, timeout: 0, signal: combined });
   } catch (error) {
-    throw deadline.signal.aborted && error instanceof TransportError ? expired(error) : error;
+    throw deadline.signal.aborted && TransportError.is(error) ? expired(error) : error;
   } finally {
     clearTimeout(timer);
   }

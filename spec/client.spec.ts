@@ -97,6 +97,7 @@ describe('client', () => {
 
   it('still sends headers set on axios globally, common and per method, under its own Accept and User-Agent', async () => {
     const defaults = axios.defaults.headers as unknown as Record<string, Record<string, string>>;
+    const accept = defaults.common!.Accept!;
     defaults.common!['X-Common'] = 'c';
     defaults.common!.Accept = 'text/plain';
     try {
@@ -105,7 +106,7 @@ describe('client', () => {
       await Builder.factory(gateway.sandbox.clientConfig()).v3.businesscircle.userAuthorizations._openid_.get({ openid, query: { appid: 'wx1234567890abcdef' } });
     } finally {
       delete defaults.common!['X-Common'];
-      defaults.common!.Accept = 'application/json, text/plain, */*';
+      defaults.common!.Accept = accept;
       delete defaults.get!['X-Get'];
     }
     const [flat, perMethod] = gateway.seen.map((request) => request.headers);

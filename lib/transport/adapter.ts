@@ -57,7 +57,7 @@ function proxiedProtocols(): ReadonlySet<string> {
 }
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
-const DECODERS: Readonly<Record<string, () => zlib.Gunzip | zlib.Unzip | zlib.BrotliDecompress>> = {
+const DECODERS: Readonly<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>> = {
   gzip: zlib.createGunzip,
   'x-gzip': zlib.createGunzip,
   deflate: zlib.createInflate,

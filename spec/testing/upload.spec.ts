@@ -34,10 +34,11 @@ describe('Sandbox: media uploads', () => {
     expect(misfiled.json.message).to.include('submission_file');
   });
 
-  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }) {
+  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer) {
     const form = new FormData();
     form.append('meta', new Blob([meta], { type: 'application/json' }));
     form.append(where.field, new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
+    if (second) form.append('extra', new Blob([new Uint8Array(second)], { type: 'image/png' }), 'extra.png');
     const { target } = where;
     const authorization = authorizationFor(sandbox, { method: 'POST', target, body: meta, signedBody });
     const response = await fetch(new URL(target.slice(1), server.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
@@ -63,5 +64,10 @@ describe('Sandbox: media uploads', () => {
     expect(wrongName.json.message).to.match(/filename/);
     const notJson = await post('{filename', PNG, 'a.png');
     expect(notJson.json).to.include({ code: 'PARAM_ERROR', message: 'meta is not JSON' });
+    // A second file part beside the one meta describes would be bytes nobody hashed or signed.
+    const meta = JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) });
+    const twoFiles = await post(meta, PNG, 'a.png', meta, undefined, PNG);
+    expect(twoFiles).to.deep.include({ status: 400 });
+    expect(twoFiles.json.message).to.match(/2 file parts/);
   });
 });
