@@ -171,3 +171,14 @@ exactly<keyof RequestOf<'v3/pay/transactions/out-trade-no/{out_trade_no}', 'get'
 export async function wrapper(options: RequestOf<'v3/pay/transactions/jsapi', 'post'>): Promise<ResponseOf<'v3/pay/transactions/jsapi', 'post'>> {
   return (await wxpay.v3.pay.transactions.jsapi.post(options)).data;
 }
+
+// A path known only at run time is an untyped node, under a contextual type too (the answer of
+// chain() is NoInfer: inferring into its lookup cost the checker half a second per such call).
+export function dynamic(template: string): AnyNode {
+  const node: AnyNode = wxpay.chain(template);
+  const nested: unknown = wxpay.v3.pay.chain(template);
+  exactly<ReturnType<typeof wxpay.chain<string>>, AnyNode>(true);
+  exactly<ReturnType<typeof wxpay.v3.chain<'pay/transactions/jsapi'>>['post'], typeof wxpay.v3.pay.transactions.jsapi.post>(true);
+  void nested;
+  return node;
+}
