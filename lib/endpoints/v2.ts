@@ -3743,6 +3743,10 @@ export interface V2SecapiMchSubmchmanagePostAnswer {
 /** The options of `POST /v2/secapi/mch/uploadmedia`. */
 export interface V2SecapiMchUploadmediaPost extends V2CallOptions {
   upload: UploadFile;
+  xml?: {
+    /** 服务商商户号或渠道号 */ mch_id?: string;
+    /** 签名方式 */ sign_type?: 'HMAC-SHA256' | 'MD5';
+  };
 }
 
 /** The answer (`data`) of `POST /v2/secapi/mch/uploadmedia`. */

@@ -35,7 +35,7 @@ export interface FactOperation {
   headers?: FactSchema;
   body?: FactSchema;
   bodyRequired?: true;
-  upload?: { field: string; meta?: FactSchema };
+  upload?: { field: string; meta?: FactSchema; fields?: FactSchema };
   response?: FactSchema;
 }
 export interface Facts {

@@ -284,7 +284,10 @@ function operationOf({ template, method, tree, spec, file, normalize, tidy, dere
     const fileParam = params.formData.find((param) => param.type === 'file');
     op.upload = { field: fileParam?.name ?? 'file' };
     if (meta?.schema) op.upload.meta = tidy(normalize(meta.schema, file, `${at} meta`), `${at} meta`);
-    for (const extra of params.formData.filter((param) => param !== meta && param !== fileParam)) report.add('multipart-field-dropped', at, extra.name);
+    const extras = params.formData.filter((param) => param !== meta && param !== fileParam);
+    // An APIv2 upload's text fields are what its `sign` covers; APIv3 uploads sign `meta` alone.
+    if (tree === 'v2' && extras.length) op.upload.fields = tidy(objectOf(extras, 'formData'), `${at} formData`);
+    else for (const extra of extras) report.add('multipart-field-dropped', at, extra.name);
   } else if (params.formData.length) {
     report.add('form-data-without-multipart', at, params.formData.map((param) => param.name).join(', '));
   }

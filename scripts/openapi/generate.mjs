@@ -20,6 +20,9 @@ const CLIENT_HEADERS = new Set(['wechatpay-serial', 'authorization', 'accept', '
 const UPLOAD_COMPUTED = new Set(['filename', 'sha256']);
 /** v2 fields the client fills in (nonce) or computes (sign). */
 const V2_COMPUTED = new Set(['nonce_str', 'sign']);
+/** An APIv2 upload's text fields the client computes (over the file's bytes), and those it fills in when left out. */
+const V2_UPLOAD_COMPUTED = new Set(['media_hash', 'sign', 'nonce_str']);
+const V2_UPLOAD_FILLED = new Set(['mch_id', 'sign_type']);
 /** Names a node answers itself (lib/chain.ts OWN, and `then`): a segment spelled so has no chained property. */
 const OWN = new Set(['chain', 'toString', 'toJSON', 'valueOf', 'then', ...VERBS, ...VERBS.map((verb) => `${verb}Async`)]);
 /** Families served from another host than the operation's own facts say, by prefix. */
@@ -173,6 +176,9 @@ export function generate(facts, registryText) {
       const metaType = meta ? typeOf(meta, 1, 'in', UPLOAD_COMPUTED) : undefined;
       members.push(`  upload: UploadFile${metaType && metaType !== 'Record<string, unknown>' ? `<${metaType}>${needMeta ? ` & { meta: ${base}Meta }` : ''}` : ''};`);
       if (needMeta) out.push(`/** The \`upload.meta\` fields of ${link} beside \`filename\` and \`sha256\` (the client computes those). */\n${declare(`${base}Meta`, metaType)}`);
+      // An APIv2 upload's text fields go as `xml` (the form's fields beside the file).
+      const fields = op.upload?.fields;
+      if (fields) members.push(`  xml${hasRequired(fields, V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED) ? '' : '?'}: ${typeOf(fields, 1, 'in', V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED)};`);
       used[file].add('UploadFile');
       required = true;
     } else if (op.body) {
@@ -364,7 +370,7 @@ export interface RuntimeOperation {
   headers?: RuntimeSchema;
   body?: RuntimeSchema;
   bodyRequired?: true;
-  upload?: { field: string; meta?: RuntimeSchema };
+  upload?: { field: string; meta?: RuntimeSchema; fields?: RuntimeSchema };
   response?: RuntimeSchema;
 }
 

@@ -146,7 +146,12 @@ function section(op) {
   if (op.path?.properties) lines.push('### 路径变量 path', '', table({ ...op.path, required: op.path.required ?? Object.keys(op.path.properties) }), '');
   if (op.query?.properties) lines.push('### 查询参数 query', '', table(op.query), '');
   if (op.headers?.properties) lines.push('### 请求头 headers', '', table(op.headers), '');
-  if (op.request === 'multipart') lines.push('### 上传 upload', '', `文件字段 ${code(op.upload?.field ?? 'file')}，\`meta\` 由客户端计算并签名`, '', table(op.upload?.meta), '');
+  if (op.request === 'multipart' && op.upload?.fields) {
+    // APIv2: the form's text fields go as `xml`; the client signs them, the file stands in as its MD5.
+    lines.push('### 上传 upload', '', `文件字段 ${code(op.upload.field)}；\`media_hash\`（文件 MD5）与 \`sign\` 由客户端计算，\`mch_id\`、\`sign_type\` 未给出时由客户端补全（配置的 mchid、MD5）`, '', '### 表单字段 xml', '', table(op.upload.fields), '');
+  } else if (op.request === 'multipart') {
+    lines.push('### 上传 upload', '', `文件字段 ${code(op.upload?.field ?? 'file')}，\`meta\` 由客户端计算并签名`, '', table(op.upload?.meta), '');
+  }
   else if (op.body?.properties) lines.push(`### 请求体 ${op.request === 'xml' ? 'xml' : 'json'}`, '', table(op.body), '');
   if (op.response?.properties) lines.push('### 应答 data', '', table(op.response), '');
   lines.push('### 调用示例', '', '```ts', example(op), '```', '');
