@@ -6,6 +6,7 @@ import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
 import { fullUrl } from './transport/url.js';
+import { attachForm } from './files/upload.js';
 
 /** What the signer needs; the private key stays in this closure, never on a config. */
 export interface SignerOptions {
@@ -74,9 +75,7 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     const multipart = (config as Partial<DecoratedConfig>).wechatpay?.multipart;
     if (multipart) {
       const { form, meta } = await multipart();
-      config.data = form;
-      config.headers.set(form.getHeaders());
-      config.headers.set('Content-Length', String(form.getLengthSync()));
+      attachForm(config, form);
       return sign(config, target, meta);
     }
     const { data } = config;

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { InternalAxiosRequestConfig } from 'axios';
 import FormData from 'form-data';
 import { ArgumentError } from '../errors.js';
 
@@ -82,26 +83,48 @@ async function bytesOf(data: UploadData, limit: number): Promise<Buffer> {
 }
 
 /**
+ * The upload's bytes, read (and checked: not empty, not over `limit`) once, on the first call:
+ * `ERR_UPLOAD` before anything is sent. Every later call answers the same bytes.
+ */
+export function fileOf(upload: Upload, limit = MAX_UPLOAD_BYTES): () => Promise<Buffer> {
+  checkUpload(upload);
+  let read: Promise<Buffer> | undefined;
+  const readOnce = async () => {
+    const bytes = await bytesOf(upload.data, limit);
+    if (bytes.length === 0) fail('"upload.data" is empty');
+    if (bytes.length > limit) fail(`"upload.data" is ${bytes.length} bytes, more than ${limit}`);
+    return bytes;
+  };
+  return () => (read ??= readOnce());
+}
+
+/** The file part of an upload's form: its bytes under `field`, with the upload's filename and type. */
+export function appendFile(form: FormData, field: string, upload: Upload, bytes: Buffer): void {
+  form.append(field, bytes, { filename: upload.filename, ...(upload.contentType ? { contentType: upload.contentType } : {}) });
+}
+
+/** Puts a built form on the request: the body, its multipart Content-Type and its length. */
+export function attachForm(config: InternalAxiosRequestConfig, form: FormData): void {
+  config.data = form;
+  config.headers.set(form.getHeaders());
+  config.headers.set('Content-Length', String(form.getLengthSync()));
+}
+
+/**
  * The body builder of one upload call (the file in form field `field`, `file` unless the endpoint's
  * facts name another): the file is read and hashed once, on the first call
  * (throwing `ERR_UPLOAD` for an empty file or one over `limit`, before anything is sent); each
  * call then builds a fresh multipart body over the same bytes, so a re-signed retry can send it again.
  */
 export function multipartOf(upload: Upload, field = 'file', limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
-  checkUpload(upload);
-  let read: Promise<{ bytes: Buffer; meta: Buffer }> | undefined;
-  const readOnce = async () => {
-    const bytes = await bytesOf(upload.data, limit);
-    if (bytes.length === 0) fail('"upload.data" is empty');
-    if (bytes.length > limit) fail(`"upload.data" is ${bytes.length} bytes, more than ${limit}`);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { bytes, meta: Buffer.from(JSON.stringify({ filename: upload.filename, sha256, ...upload.meta })) };
-  };
+  const file = fileOf(upload, limit);
+  let meta: Buffer | undefined;
   return async () => {
-    const { bytes, meta } = await (read ??= readOnce());
+    const bytes = await file();
+    meta ??= Buffer.from(JSON.stringify({ filename: upload.filename, sha256: createHash('sha256').update(bytes).digest('hex'), ...upload.meta }));
     const form = new FormData();
     form.append('meta', meta, { contentType: 'application/json' });
-    form.append(field, bytes, { filename: upload.filename, ...(upload.contentType ? { contentType: upload.contentType } : {}) });
+    appendFile(form, field, upload, bytes);
     return { form, meta };
   };
 }

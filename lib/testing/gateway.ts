@@ -135,7 +135,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
       await sleep(config.faults.delayMs, undefined, { signal: request.signal }).catch(() => undefined);
     }
     if (faults.has('reset')) return Response.error();
-    if (config.v2 && path !== undefined && isV2Path(path)) return v2Response(config.v2, request.method, path, body);
+    if (config.v2 && path !== undefined && isV2Path(path)) return v2Response(config.v2, request.method, path, request.headers.get('Content-Type'), body);
 
     // An upload is signed over its meta JSON, not over the multipart body.
     const upload = await readUpload(request.headers.get('Content-Type'), body);

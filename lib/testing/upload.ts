@@ -17,15 +17,21 @@ export interface ReceivedUpload {
 
 const isMultipart = (contentType: string | null) => contentType !== null && /^multipart\/form-data\s*;/i.test(contentType);
 
+/** The multipart form in `body`: `undefined` when the request is not multipart, `null` when it does not parse. */
+export async function formOf(contentType: string | null, body: Buffer): Promise<FormData | null | undefined> {
+  if (!isMultipart(contentType)) return undefined;
+  try {
+    return await new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType! } }).formData();
+  } catch {
+    return null;
+  }
+}
+
 /** The upload in `body`, or `undefined` when the request is not multipart. */
 export async function readUpload(contentType: string | null, body: Buffer): Promise<ReceivedUpload | undefined> {
-  if (!isMultipart(contentType)) return undefined;
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType! } }).formData();
-  } catch {
-    return { meta: Buffer.alloc(0), problem: 'the multipart body does not parse' };
-  }
+  const form = await formOf(contentType, body);
+  if (form === undefined) return undefined;
+  if (form === null) return { meta: Buffer.alloc(0), problem: 'the multipart body does not parse' };
   // A meta part sent with a filename arrives as a File, without one as text: the bytes count either way.
   const metaPart = form.get('meta');
   if (metaPart === null) return { meta: Buffer.alloc(0), problem: 'the multipart body has no meta part' };

@@ -7,6 +7,7 @@ import type { Agent } from 'node:https';
 import type { AxiosInstance } from 'axios';
 import type { RequestOptions } from '../decorator.js';
 import { ArgumentError } from '../errors.js';
+import { attachForm } from '../files/upload.js';
 import { v2Answer } from './answer.js';
 import { decorateV2, type V2DecoratedConfig, type V2Options } from './request.js';
 import { merchantAgent, type MerchantTls } from './tls.js';
@@ -43,6 +44,17 @@ export function v2Decorator(config: V2Config & { mchid?: string | undefined; htt
   if (secret !== undefined && (typeof secret !== 'string' || secret.trim() === '')) throw new ArgumentError('ERR_CONFIG', 'config.secret (the APIv2 key) must be a non-empty string');
   const agent = merchant === undefined ? undefined : merchantAgent(merchant, httpsAgent);
   if (secret !== undefined) instance.interceptors.response.use(v2Answer(secret), onRejected);
+  // An upload's form is built as the request goes out (each attempt gets a fresh one over the same
+  // bytes); other calls skip the interceptor, and with it axios's asynchronous interceptor path.
+  const formOf = (request: object) => (request as Partial<V2DecoratedConfig>).wechatpay?.form;
+  instance.interceptors.request.use(
+    async (request) => {
+      attachForm(request, await formOf(request)!());
+      return request;
+    },
+    undefined,
+    { runWhen: (request) => formOf(request) !== undefined },
+  );
 
   /** @throws ArgumentError before anything is sent. */
   return (method: string, template: string, options: RequestOptions & V2Options = {}): V2DecoratedConfig => {

@@ -5,7 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
-import { Builder } from '../../lib/index.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import axios from 'axios';
+import FormData from 'form-data';
+import { Builder, Hash } from '../../lib/index.js';
 import { SandboxV2 } from '../../lib/testing/index.js';
 
 function pki(dir: string) {
@@ -24,7 +28,8 @@ function pki(dir: string) {
 describe('APIv2: mutual TLS (test CA, 127.0.0.1)', function () {
   this.timeout(30_000);
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-mtls-'));
-  const sandbox = new SandboxV2();
+  const secret = 'mtls-spec-apiv2-key-0123456789ab';
+  const sandbox = new SandboxV2({ secret });
   let url = '';
   let close: () => Promise<void>;
   let material: ReturnType<typeof pki>;
@@ -60,6 +65,47 @@ describe('APIv2: mutual TLS (test CA, 127.0.0.1)', function () {
     const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: url, httpsAgent: new Agent({ ca: material.ca }) }));
     const error = await wxpay.v2.secapi.pay.refund.post({ xml: refund('R-NONE') }).then(() => undefined, (e: unknown) => e);
     expect(error).to.include({ name: 'ApiError', code: 'FAIL', message: 'CERT_REQUIRED' });
+  });
+
+  describe('media upload (v2/secapi/mch/uploadmedia): a signed form over mutual TLS', () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(4096)]);
+    const client = () => Builder.factory(sandbox.clientConfig({ baseURL: url, httpsAgent: new Agent({ ca: material.ca }), merchant: { cert: material.client.cert, key: material.client.key } }));
+
+    it('sends mch_id, media_hash (MD5 of the file), sign_type and their sign with the file; the server checks each and answers a signed media_id', async () => {
+      for (const sign_type of [undefined, 'HMAC-SHA256'] as const) {
+        const { status, data } = await client().v2.secapi.mch.uploadmedia.post({ upload: { filename: 'id.png', data: png }, security: true, ...(sign_type ? { xml: { sign_type } } : {}) });
+        expect(status).to.equal(200);
+        expect(data).to.include({ return_code: 'SUCCESS', result_code: 'SUCCESS', mch_id: sandbox.mchid });
+        expect(data.media_id).to.match(/^[\w-]{32}$/);
+      }
+      // A stream is read once, and the bytes hashed are the bytes sent: the server recomputes the MD5.
+      const streamed = await client().chain('v2/secapi/mch/uploadmedia').post({ upload: { filename: 'id.png', data: Readable.from([png.subarray(0, 100), png.subarray(100)]), contentType: 'image/png' }, security: true });
+      expect(streamed.data.result_code).to.equal('SUCCESS');
+    });
+
+    it('without the client certificate the upload is refused (CERT_REQUIRED)', async () => {
+      const error = await client().v2.secapi.mch.uploadmedia.post({ upload: { filename: 'id.png', data: png } }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.include({ name: 'ApiError', code: 'FAIL', message: 'CERT_REQUIRED' });
+    });
+
+    it('the server refuses a form whose sign or media_hash does not hold (what the client computes is what is checked)', async () => {
+      const form = (fields: Record<string, string>, media: Buffer) => {
+        const body = new FormData();
+        for (const [name, value] of Object.entries(fields)) body.append(name, value);
+        body.append('media', media, { filename: 'id.png' });
+        return body;
+      };
+      const signed = (fields: Record<string, string>) => ({ ...fields, sign: Hash.sign('MD5', Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('&'), secret) });
+      const md5 = createHash('md5').update(png).digest('hex');
+      const agent = new Agent({ ca: material.ca, cert: material.client.cert, key: material.client.key });
+      const post = async (body: FormData) => {
+        const answer = await axios.post(`${url}secapi/mch/uploadmedia`, body.getBuffer(), { headers: body.getHeaders(), httpsAgent: agent, responseType: 'text' });
+        return answer.data as string;
+      };
+      expect(await post(form(signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), png))).to.include('<result_code><![CDATA[SUCCESS]]></result_code>');
+      expect(await post(form({ ...signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), media_hash: md5.replace(/^./, md5[0] === '0' ? '1' : '0') }, png))).to.include('签名错误');
+      expect(await post(form(signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), Buffer.concat([png, Buffer.from([0])])))).to.include('media_hash is not the MD5 of media');
+    });
   });
 
   it('a key that does not match the certificate is ERR_CONFIG at build, key material not quoted', () => {

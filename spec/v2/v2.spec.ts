@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -176,10 +178,59 @@ describe('APIv2: refused before sending, v2-only clients', () => {
     expect((await rejection(v3.v3.certificates.get({ xml: {} }))).code).to.be.oneOf(['ERR_CONFIG', 'ERR_OPTIONS']);
   });
 
+  it('an upload is refused before anything is sent: on an operation without one, on GET, with a field the client computes, without mch_id, with an empty file', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    const upload = { filename: 'id.png', data: Buffer.from('not empty') };
+    // @ts-expect-error orderquery takes no upload
+    const other = await rejection(wxpay.v2.pay.orderquery.post({ xml: { appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', out_trade_no: 'x' }, upload }));
+    expect([other.code, other.message]).to.deep.equal(['ERR_OPTIONS', 'v2/pay/orderquery takes no "upload"']);
+    // @ts-expect-error a GET sends no upload
+    expect((await rejection(wxpay.v2.papay.entrustweb.get({ query: { appid: 'wx' }, upload }))).code).to.equal('ERR_OPTIONS');
+    for (const computed of ['media_hash', 'sign', 'nonce_str']) {
+      const given = await rejection(wxpay.chain('v2/secapi/mch/uploadmedia').post({ upload, xml: { [computed]: 'x' } }));
+      expect(given.code).to.equal('ERR_OPTIONS');
+      expect(given.message).to.include(`xml "${computed}"`);
+    }
+    const without = await rejection(Builder.factory({ secret: KEY }).v2.secapi.mch.uploadmedia.post({ upload }));
+    expect([without.code, without.message]).to.deep.equal(['ERR_OPTIONS', 'v2/secapi/mch/uploadmedia needs "mch_id": set config.mchid or give xml.mch_id']);
+    expect((await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload, xml: { mch_id: '1900000110' } }))).code).to.equal('ERR_CONFIG');
+    // @ts-expect-error sign_type is MD5 or HMAC-SHA256
+    expect((await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload, xml: { sign_type: 'SHA1' } }))).code).to.equal('ERR_OPTIONS');
+    // The file is read as the request goes out: an empty one fails there, before a byte is sent.
+    const empty = await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload: { filename: 'id.png', data: Buffer.alloc(0) } }));
+    expect([empty.code, empty.message]).to.deep.equal(['ERR_UPLOAD', '"upload.data" is empty']);
+  });
+
   function answering(xml: string | Buffer, type = 'text/xml') {
     server.use(http.post(`${BASE}*`, () => new HttpResponse(typeof xml === 'string' ? xml : new Uint8Array(xml), { headers: { 'Content-Type': type } })));
   }
   const signed = (fields: Record<string, string>, key = KEY) => `<xml>${Object.entries({ ...fields, sign: signOf('MD5', fields, key) }).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</xml>`;
+
+  it('an upload retried (POST listed in retry.methods) sends the same signed form again, the file read once', async () => {
+    const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });
+    const sent: Record<string, string>[] = [];
+    server.use(http.post(`${BASE}secapi/mch/uploadmedia`, async ({ request }) => {
+      const form = await request.formData();
+      const media = form.get('media') as File;
+      sent.push({ ...Object.fromEntries([...form.entries()].filter(([, value]) => typeof value === 'string')) as Record<string, string>, media: Buffer.from(await media.arrayBuffer()).toString(), filename: media.name });
+      if (sent.length === 1) return new HttpResponse('busy', { status: 503 });
+      return new HttpResponse(signed({ return_code: 'SUCCESS', appid: 'wxd930ea5d5a258f4f', mch_id: '1900000109', nonce_str: 'n', result_code: 'SUCCESS', media_id: 'M1' }), { headers: { 'Content-Type': 'text/xml' } });
+    }));
+    let reads = 0;
+    const data = Readable.from((function* () {
+      reads += 1;
+      yield Buffer.from('image bytes');
+    })());
+    const { data: answer } = await wxpay.v2.secapi.mch.uploadmedia.post({ upload: { filename: 'id.png', data }, retry: { methods: ['POST'], minDelay: 1 } });
+    expect(answer.media_id).to.equal('M1');
+    expect(reads).to.equal(1);
+    expect(sent).to.have.length(2);
+    expect(sent[1]).to.deep.equal(sent[0]);
+    const { sign, media, filename, ...fields } = sent[0]!;
+    expect([media, filename]).to.deep.equal(['image bytes', 'id.png']);
+    expect(fields).to.deep.equal({ mch_id: '1900000109', sign_type: 'MD5', media_hash: createHash('md5').update('image bytes').digest('hex') });
+    expect(sign).to.equal(signOf('MD5', fields, KEY));
+  });
 
   it('answers: good sign accepted; wrong, missing sign → ERR_RESPONSE_SIGNATURE; DOCTYPE → ERR_RESPONSE_XML; result FAIL → ApiError with err_code', async () => {
     const wxpay = Builder.factory({ mchid: '1900000109', secret: KEY });

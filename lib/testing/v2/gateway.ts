@@ -4,8 +4,9 @@
  * `sign` as WeChat Pay does, runs the operation, and signs the answer with the request's sign type.
  */
 import { randomBytes } from 'node:crypto';
+import { MEDIA_UPLOAD, readV2Form, uploadMedia, type V2Form } from './media.js';
 import { operations, type OperationContext } from './operations.js';
-import { readXml, sign, writeXml, type SignType } from './protocol.js';
+import { readXml, sign, writeXml, type Fields, type SignType } from './protocol.js';
 import type { V2State } from './state.js';
 
 /** A request as the core sees it. */
@@ -16,6 +17,8 @@ export interface V2GatewayRequest {
   body: Buffer;
   /** Whether the connection presented a client certificate the server verified (mutual TLS). */
   clientCertificate: boolean;
+  /** A multipart body, read (`null`: it did not parse); absent for XML. */
+  form?: V2Form | null;
 }
 
 /** The core's answer. */
@@ -42,9 +45,15 @@ export function isV2Path(path: string): boolean {
   return !APIV3.test(path);
 }
 
-/** The core's answer to a request read off the wire, as a Fetch `Response` (the in-process and the server paths share it). */
-export function v2Response(core: (request: V2GatewayRequest) => V2GatewayAnswer, method: string, path: string, body: Buffer): Response {
-  const answer = core({ method, path, body, clientCertificate: false });
+/** A request as read off the wire, its multipart form (if any) read too (the in-process and the server paths share it). */
+export async function v2Request(method: string, path: string, contentType: string | null, body: Buffer, clientCertificate: boolean): Promise<V2GatewayRequest> {
+  const form = await readV2Form(contentType, body);
+  return { method, path, body, clientCertificate, ...(form === undefined ? {} : { form }) };
+}
+
+/** The core's answer to an in-process request (no TLS), as a Fetch `Response`. */
+export async function v2Response(core: (request: V2GatewayRequest) => V2GatewayAnswer, method: string, path: string, contentType: string | null, body: Buffer): Promise<Response> {
+  const answer = core(await v2Request(method, path, contentType, body, false));
   return new Response(new Uint8Array(answer.body), { status: answer.status, headers: answer.headers });
 }
 
@@ -55,14 +64,17 @@ const fail = (message: string, status = 200) => xmlAnswer({ return_code: 'FAIL',
 /** Builds the core over `config.state`. */
 export function createV2Gateway(config: V2GatewayConfig): (request: V2GatewayRequest) => V2GatewayAnswer {
   const served = operations(config.mchid);
-  return ({ method, path, body, clientCertificate }) => {
-    const operation = served.get(path);
+  return ({ method, path, body, clientCertificate, form }) => {
+    const operation = path === MEDIA_UPLOAD ? (_fields: Fields, context: OperationContext) => uploadMedia(form!, context) : served.get(path);
     if (!operation) return fail(`no such operation: ${path}`, 404);
     if (method !== 'POST') return fail('POST only', 405);
-    const fields = readXml(body.toString('utf8'));
-    if (!fields) return fail('XML format error');
+    // The one multipart operation; every other one takes XML.
+    if ((path === MEDIA_UPLOAD) !== (form !== undefined)) return fail(form === undefined ? 'multipart/form-data expected' : 'XML expected');
+    const fields = form === undefined ? readXml(body.toString('utf8')) : form?.fields;
+    if (!fields) return fail(form === undefined ? 'XML format error' : 'multipart format error');
     if (fields.mch_id !== config.mchid) return fail('mch_id mismatch');
-    if (!fields.nonce_str) return fail('nonce_str missing');
+    // An upload's form has no nonce_str: media_hash makes each one distinct.
+    if (!fields.nonce_str && form === undefined) return fail('nonce_str missing');
     const signType = (fields.sign_type ?? 'MD5') as SignType;
     if (signType !== 'MD5' && signType !== 'HMAC-SHA256') return fail('sign_type invalid');
     const secret = config.secret();

@@ -88,7 +88,7 @@ export class SandboxV2 {
   get handlers(): SandboxHandler[] {
     this.#handlers ??= mswHandlers(async (request, { basePath = '/' } = {}) => {
       const path = new URL(request.url).pathname.slice(basePath.length);
-      return v2Response(this.fetch, request.method, path, Buffer.from(await request.arrayBuffer()));
+      return v2Response(this.fetch, request.method, path, request.headers.get('Content-Type'), Buffer.from(await request.arrayBuffer()));
     }, this.baseURL);
     return this.#handlers;
   }

@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { V2GatewayAnswer, V2GatewayRequest } from './gateway.js';
+import { v2Request, type V2GatewayAnswer, type V2GatewayRequest } from './gateway.js';
 
 /** The server's TLS material: its certificate and key, and the CA client certificates must chain to. */
 export interface V2ServerTls {
@@ -29,12 +29,8 @@ async function serve(core: (request: V2GatewayRequest) => V2GatewayAnswer, incom
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   const socket = incoming.socket as Partial<TLSSocket>;
-  const answer = core({
-    method: incoming.method ?? 'GET',
-    path: new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/+/, ''),
-    body: Buffer.concat(chunks),
-    clientCertificate: socket.authorized === true,
-  });
+  const path = new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/+/, '');
+  const answer = core(await v2Request(incoming.method ?? 'GET', path, incoming.headers['content-type'] ?? null, Buffer.concat(chunks), socket.authorized === true));
   outgoing.writeHead(answer.status, answer.headers);
   outgoing.end(answer.body);
 }
