@@ -16,7 +16,7 @@ const op = (template: string, method = 'post'): any => facts.operations.find((ca
 describe('scripts/openapi: importer', () => {
   it('records the source, its commit, and counts per tree', () => {
     expect(facts.source).to.deep.equal({ repository: 'TheNorthMemory/wechatpay-openapi', license: 'MIT', commit: 'f'.repeat(40) });
-    expect(facts.counts).to.deep.equal({ v3: 4, hk: 1, global: 1, v2: 1 });
+    expect(facts.counts).to.deep.equal({ v3: 4, hk: 1, global: 1, v2: 2 });
   });
 
   it('keys operations as the files are named, sorted, without v3/webhooks', () => {
@@ -24,6 +24,7 @@ describe('scripts/openapi: importer', () => {
       'get global/v3/customs/orders',
       'get hk/v3/refunds',
       'post v2/secapi/mch/addInstitutionsub',
+      'post v2/secapi/mch/uploadmedia',
       'post v3/demo/applyment/',
       'post v3/demo/items/{item_id}',
       'post v3/demo/media/upload',
@@ -72,6 +73,17 @@ describe('scripts/openapi: importer', () => {
     const upload = op('v3/demo/media/upload');
     expect(upload.request).to.equal('multipart');
     expect(upload.upload.meta.required).to.deep.equal(['filename', 'sha256', 'batch_no']);
+    // An APIv3 upload signs its meta alone: other form fields are left out, and reported.
+    expect(upload.upload).to.not.have.property('fields');
+    expect(report['multipart-field-dropped']).to.deep.equal(['POST v3/demo/media/upload: item_id']);
+    // An APIv2 upload's text fields are what its sign covers: kept, beside the file's field.
+    const media = op('v2/secapi/mch/uploadmedia');
+    expect([media.request, media.upload.field, media.certificate]).to.deep.equal(['multipart', 'media', true]);
+    expect(media.upload.fields).to.deep.equal({
+      type: 'object',
+      properties: { mch_id: { type: 'string', maxLength: 32 }, media_hash: { type: 'string' }, sign_type: { type: 'string', enum: ['HMAC-SHA256', 'MD5'] } },
+      required: ['mch_id', 'media_hash'],
+    });
     const v2 = op('v2/secapi/mch/addInstitutionsub');
     expect([v2.request, v2.answer, v2.host, v2.certificate]).to.deep.equal(['xml', 'xml', 'https://fraud.mch.weixin.qq.com/', true]);
     const statements = op('v3/global/statements', 'get');
