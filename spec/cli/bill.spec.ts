@@ -34,6 +34,8 @@ describe('wxpay bill', () => {
     server.bills.set('2026-11-20', { body: BILL });
     server.bills.set('2026-11-21', { body: BILL, wrongDigest: true });
     server.bills.set('2026-11-23', { body: Buffer.alloc(2 * 1024 * 1024, 'x'), resetAfter: 512 * 1024 });
+    // Large enough that most of it has decrypted, and could have been written, before the tag fails.
+    server.bills.set('2026-11-25', { body: Buffer.alloc(1024 * 1024, 'z'), forged: true });
   });
   after(async () => {
     await server.close();
@@ -85,8 +87,9 @@ describe('wxpay bill', () => {
       rmSync(out);
       server.requests.length = 0;
     }
-    // A wrong digest over the decrypted bill, or a reset mid-file: exit 1, no file left.
-    for (const [date, code] of [['2026-11-21', 'ERR_DIGEST'], ['2026-11-23', 'ERR_RESPONSE_INCOMPLETE']] as const) {
+    // A wrong digest over the decrypted bill, a forged ciphertext (its GCM tag fails at the end) or a
+    // reset mid-file: exit 1, no file left, not even the part that decrypted before the tag was checked.
+    for (const [date, code] of [['2026-11-21', 'ERR_DIGEST'], ['2026-11-25', 'ERR_DECRYPT'], ['2026-11-23', 'ERR_RESPONSE_INCOMPLETE']] as const) {
       const failed = await run(['bill', '--date', date, '--type', 'subfundflow', '--sub-mchid', '1900000109', '-c', configFile, '-o', join(dir, 'sub.csv')]);
       expect(failed.code, date).to.equal(1);
       expect(failed.stderr, date).to.match(new RegExp(`^wxpay: ${code}: `));

@@ -25,6 +25,8 @@ export interface ServedFile {
   stall?: boolean;
   /** Announce the digest of other bytes in the bill answer. */
   wrongDigest?: boolean;
+  /** An encrypted bill: flip a byte of the ciphertext, so its GCM tag fails (after the rest has decrypted). */
+  forged?: boolean;
   /** Answer this JSON error instead. */
   error?: { status: number; code: string; message: string };
 }
@@ -165,6 +167,7 @@ export async function fileServer(): Promise<FileServer> {
         const cipher = createCipheriv('aes-256-gcm', key, Buffer.from(nonce), { authTagLength: 16 });
         const plain = url.searchParams.get('tar_type') === 'GZIP' ? gzipSync(file.body) : file.body;
         const wire = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+        if (file.forged) wire[Math.floor(wire.length / 2)]! ^= 1;
         const { download_url, hash_value } = serve({ ...file, body: wire, gzip: false });
         const digest = file.wrongDigest ? hash_value : createHash('sha1').update(file.body).digest('hex');
         const encrypt_key = publicEncrypt({ key: Rsa.from(merchant.publicKey, Rsa.KEY_TYPE_PUBLIC), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key).toString('base64');
