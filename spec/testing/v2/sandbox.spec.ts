@@ -50,6 +50,11 @@ describe('Sandbox: APIv2 beside APIv3', () => {
       const wrong = Builder.factory({ ...sandbox.clientConfig(), secret: 'another-apiv2-key-another-apiv2k' });
       const refused = await rejection(wrong.v2.pay.orderquery.post({ xml: { appid: sandbox.v2.appid, mch_id: sandbox.mchid, out_trade_no: 'MSW-1' } }));
       expect(refused).to.include({ name: 'ApiError', message: '签名错误' });
+      // The media upload's form is read in-process too: its sign is checked (a wrong key fails
+      // there), then the certificate in-process cannot show.
+      const upload = { filename: 'id.png', data: Buffer.from('image bytes') };
+      expect(await rejection(wrong.v2.secapi.mch.uploadmedia.post({ upload }))).to.include({ name: 'ApiError', message: '签名错误' });
+      expect(await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload, xml: { sign_type: 'HMAC-SHA256' } }))).to.include({ name: 'ApiError', message: 'CERT_REQUIRED' });
     } finally {
       server.close();
     }
