@@ -8,14 +8,22 @@ import ts from 'typescript';
 const ROOT = join(import.meta.dirname, '..', '..');
 const FILE = join(ROOT, 'spec', 'types', 'scale.virtual.ts');
 
+const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] };
+const host = ts.createCompilerHost(options);
+const read = host.getSourceFile.bind(host);
+// The library's files are parsed once for every program here: each program gets a checker of its own.
+const parsed = new Map<string, ts.SourceFile | undefined>();
+let text = '';
+host.getSourceFile = (name, language, ...rest) => {
+  if (name === FILE) return ts.createSourceFile(name, text, language);
+  if (!parsed.has(name)) parsed.set(name, read(name, language, ...rest));
+  return parsed.get(name);
+};
+host.fileExists = ((exists) => (name: string) => name === FILE || exists(name))(host.fileExists.bind(host));
+
 /** Types the checker creates for `body` (beside a client declaration), the file's diagnostics too. */
 function typesFor(body: string): { types: number; diagnostics: string[] } {
-  const text = `import type { AnyNode, WechatpayClient } from '../../lib/index.js';\ndeclare const wxpay: WechatpayClient;\ndeclare const template: string;\n${body}\n`;
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] };
-  const host = ts.createCompilerHost(options);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, language, ...rest) => (name === FILE ? ts.createSourceFile(name, text, language) : read(name, language, ...rest));
-  host.fileExists = ((exists) => (name: string) => name === FILE || exists(name))(host.fileExists.bind(host));
+  text = `import type { AnyNode, WechatpayClient } from '../../lib/index.js';\ndeclare const wxpay: WechatpayClient;\ndeclare const template: string;\n${body}\n`;
   const program = ts.createProgram([FILE], options, host);
   const diagnostics = program.getSemanticDiagnostics(program.getSourceFile(FILE)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
   return { types: program.getTypeCount(), diagnostics };

@@ -88,23 +88,34 @@ describe('APIv2: mutual TLS (test CA, 127.0.0.1)', function () {
       expect(error).to.include({ name: 'ApiError', code: 'FAIL', message: 'CERT_REQUIRED' });
     });
 
-    it('the server refuses a form whose sign or media_hash does not hold (what the client computes is what is checked)', async () => {
-      const form = (fields: Record<string, string>, media: Buffer) => {
+    it('the server refuses a form whose sign, media_hash, mch_id or parts do not hold, and a body of the wrong kind (what the client computes is what is checked)', async () => {
+      const form = (fields: Record<string, string>, files: [string, Buffer][] = [['media', png]]) => {
         const body = new FormData();
         for (const [name, value] of Object.entries(fields)) body.append(name, value);
-        body.append('media', media, { filename: 'id.png' });
+        for (const [name, bytes] of files) body.append(name, bytes, { filename: 'id.png' });
         return body;
       };
       const signed = (fields: Record<string, string>) => ({ ...fields, sign: Hash.sign('MD5', Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('&'), secret) });
       const md5 = createHash('md5').update(png).digest('hex');
+      const good = signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' });
       const agent = new Agent({ ca: material.ca, cert: material.client.cert, key: material.client.key });
-      const post = async (body: FormData) => {
-        const answer = await axios.post(`${url}secapi/mch/uploadmedia`, body.getBuffer(), { headers: body.getHeaders(), httpsAgent: agent, responseType: 'text' });
+      const post = async (body: FormData | string, path = 'secapi/mch/uploadmedia', headers: Record<string, string> = {}) => {
+        const answer = await axios.post(`${url}${path}`, typeof body === 'string' ? body : body.getBuffer(), { headers: typeof body === 'string' ? headers : body.getHeaders(), httpsAgent: agent, responseType: 'text' });
         return answer.data as string;
       };
-      expect(await post(form(signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), png))).to.include('<result_code><![CDATA[SUCCESS]]></result_code>');
-      expect(await post(form({ ...signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), media_hash: md5.replace(/^./, md5[0] === '0' ? '1' : '0') }, png))).to.include('签名错误');
-      expect(await post(form(signed({ mch_id: sandbox.mchid, media_hash: md5, sign_type: 'MD5' }), Buffer.concat([png, Buffer.from([0])])))).to.include('media_hash is not the MD5 of media');
+      expect(await post(form(good))).to.include('<result_code><![CDATA[SUCCESS]]></result_code>');
+      expect(await post(form({ ...good, media_hash: md5.replace(/^./, md5[0] === '0' ? '1' : '0') }))).to.include('签名错误');
+      expect(await post(form(good, [['media', Buffer.concat([png, Buffer.from([0])])]]))).to.include('media_hash is not the MD5 of media');
+      expect(await post(form(signed({ mch_id: '1900000110', media_hash: md5, sign_type: 'MD5' })))).to.include('mch_id mismatch');
+      for (const files of [[['file', png]], [['media', png], ['media', png]], []] as [string, Buffer][][]) {
+        expect(await post(form(good, files)), files.map(([name]) => name).join() || 'no file').to.include('one file part, named media, expected');
+      }
+      const empty = createHash('md5').update('').digest('hex');
+      expect(await post(form(signed({ mch_id: sandbox.mchid, media_hash: empty, sign_type: 'MD5' }), [['media', Buffer.alloc(0)]]))).to.include('media is empty');
+      // The upload takes a form and nothing else; the other operations take XML and nothing else.
+      expect(await post('<xml><mch_id>1900000109</mch_id></xml>', 'secapi/mch/uploadmedia', { 'Content-Type': 'text/xml' })).to.include('multipart/form-data expected');
+      expect(await post(form(good), 'pay/orderquery')).to.include('XML expected');
+      expect(await post('--x\r\nnot a part', 'secapi/mch/uploadmedia', { 'Content-Type': 'multipart/form-data; boundary=x' })).to.include('multipart format error');
     });
   });
 
