@@ -20,19 +20,13 @@ import { isV2, isV2Only, v2Decorator, type V2Config } from './v2/client.js';
 /** Anything `Rsa.from` loads: a `KeyObject`, PEM, `file://` path, prefixed base64, PKCS#12. */
 export type KeyInput = Parameters<typeof Rsa.from>[0];
 
-/** The configuration of a client (see `Builder.factory`). */
-export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | 'transformRequest' | 'transformResponse' | 'validateStatus' | 'responseType' | 'params' | 'data'>, V2Config {
-  /** The merchant id (商户号). */
-  mchid: string;
-  /** The serial number of the merchant API certificate (商户API证书序列号). */
-  serial: string;
-  /** The merchant API private key (`apiclient_key.pem`). */
-  privateKey: KeyInput;
-  /**
-   * Every key that may sign an answer: platform certificate serials and `PUB_KEY_ID_…` ids; or a
-   * {@link KeyRing}, which downloads platform certificates and learns new ones as answers name them.
-   */
-  certs: Record<string, KeyInput> | KeyRing;
+/**
+ * What both configurations hold besides their keys: axios defaults, hosts, retries, hooks, the
+ * APIv2 options. Written as a base interface rather than an `Omit` of `WechatpayConfig`: a mapped
+ * type there made every `Builder.factory(config)` call resolve it, the costliest check in a
+ * consumer's first call (bench/results/types.md).
+ */
+export interface ClientOptions extends Omit<CreateAxiosDefaults, 'headers' | 'transformRequest' | 'transformResponse' | 'validateStatus' | 'responseType' | 'params' | 'data'>, V2Config {
   /** Default `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /**
@@ -51,15 +45,31 @@ export interface WechatpayConfig extends Omit<CreateAxiosDefaults, 'headers' | '
   hooks?: Hooks;
 }
 
+/** The configuration of a client (see `Builder.factory`). */
+export interface WechatpayConfig extends ClientOptions {
+  /** The merchant id (商户号). */
+  mchid: string;
+  /** The serial number of the merchant API certificate (商户API证书序列号). */
+  serial: string;
+  /** The merchant API private key (`apiclient_key.pem`). */
+  privateKey: KeyInput;
+  /**
+   * Every key that may sign an answer: platform certificate serials and `PUB_KEY_ID_…` ids; or a
+   * {@link KeyRing}, which downloads platform certificates and learns new ones as answers name them.
+   */
+  certs: Record<string, KeyInput> | KeyRing;
+}
+
 /** A client for APIv2 only: the APIv2 key, no APIv3 keys (a `v3/…` call then fails with `ERR_CONFIG`). */
-export type WechatpayV2Config = Omit<WechatpayConfig, 'mchid' | 'serial' | 'privateKey' | 'certs' | 'secret'> & {
+export interface WechatpayV2Config extends ClientOptions {
   /** The merchant id; when given, `mch_id` in `xml` must equal it. */
   mchid?: string;
+  /** The APIv2 key (API密钥). */
   secret: string;
   serial?: undefined;
   privateKey?: undefined;
   certs?: undefined;
-};
+}
 
 const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/';
 

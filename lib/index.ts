@@ -3,7 +3,7 @@
  * `chain('…')` or a bracket key; every request is signed and every answer verified.
  */
 export { Builder, Wechatpay, DEFAULT_TIMEOUT } from './client.js';
-export type { WechatpayConfig, KeyInput } from './client.js';
+export type { WechatpayConfig, WechatpayV2Config, ClientOptions, KeyInput } from './client.js';
 export { DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
 export type { RequestOptions, CallOptions, QueryValue } from './decorator.js';
 export type { WechatpayClient, ChainNode, AnyNode, WechatpayResponse, TypedOptions, Template, RequestOf, ResponseOf } from './types.js';

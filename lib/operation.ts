@@ -6,7 +6,7 @@ import type { CallOptions, RequestOptions } from './decorator.js';
 import type { Endpoints } from './registry.js';
 import type { Upload } from './files/upload.js';
 import type { AnyNode, TypedOptions, WechatpayResponse } from './types.js';
-import type { Prefixes, Templates } from './endpoints/nodes.js';
+import type { Paths } from './endpoints/nodes.js';
 
 /** A typed verb whose options hold something required. `T` overrides the answer type, should a caller need to. */
 export interface Call<O, A> {
@@ -62,7 +62,7 @@ export interface NodeBase<P extends string> {
 type Trim<S extends string> = S extends `/${infer Rest}` ? Trim<Rest> : S;
 
 /** The node at a path: a template's or a prefix's typed node, or an untyped one. */
-export type NodeAt<K extends string> = K extends keyof Templates ? Nd<Templates[K]> : K extends keyof Prefixes ? Nd<Prefixes[K]> : AnyNode;
+export type NodeAt<K extends string> = unknown extends Paths[K] ? AnyNode : Paths[K];
 
 /**
  * `chain()` of the node at `P`: one lookup of the joined path. The answer is `NoInfer`: a call

@@ -250,13 +250,13 @@ export function generate(facts, registryText) {
   const templates = [];
   const prefixes = [];
   for (const op of facts.operations) {
-    const line = `  ${quote(op.template)}: ${nodes.get(nodePath(op.template)).name};`;
+    const line = `  ${quote(op.template)}: Nd<${nodes.get(nodePath(op.template)).name}>;`;
     if (templates.at(-1) !== line) templates.push(line);
-    if (op.template.endsWith('/')) templates.push(`  ${quote(nodePath(op.template))}: ${nodes.get(nodePath(op.template)).name};`);
+    if (op.template.endsWith('/')) templates.push(`  ${quote(nodePath(op.template))}: Nd<${nodes.get(nodePath(op.template)).name}>;`);
   }
   const templateKeys = new Set(templates.map((line) => line.trim().split(': ')[0]));
   for (const node of [...nodes.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    if (node.path !== '' && !templateKeys.has(quote(node.path))) prefixes.push(`  ${quote(node.path)}: ${node.name};`);
+    if (node.path !== '' && !templateKeys.has(quote(node.path))) prefixes.push(`  ${quote(node.path)}: Nd<${node.name}>;`);
   }
 
   const header = (imports) => `${BANNER}\n${imports.join('\n')}${imports.length ? '\n' : ''}\n`;
@@ -278,12 +278,11 @@ export function generate(facts, registryText) {
   ];
   out['nodes.ts'] = `${header(nodeImports)}${nodeLines.join('\n')}
 /** The root: the trees as chained properties, and every template as a bracket key. */
-export interface Root extends NodeBase<''>, UntypedVerbs {
+export interface Root extends NodeBase<''>, UntypedVerbs, Templates {
 ${rootChildren.join('\n')}
-${templates.map((line) => line.replace(/: (\w+);$/, ': Nd<$1>;')).join('\n')}
 }
 
-/** Every operation's node, keyed by template as the facts write it (\`chain()\`, RequestOf, ResponseOf). */
+/** Every operation's node, keyed by template as the facts write it (bracket keys, \`chain()\`, RequestOf, ResponseOf). */
 export interface Templates {
 ${templates.join('\n')}
 }
@@ -291,6 +290,14 @@ ${templates.join('\n')}
 /** The nodes between the root and the operations, keyed by path (\`chain('v3/pay')\`). */
 export interface Prefixes {
 ${prefixes.join('\n')}
+}
+
+/**
+ * \`chain()\`'s lookup: every template and prefix, anything else \`unknown\`. One indexed access,
+ * where \`keyof Templates\` would build a literal type for each of the 1,700 keys in every program.
+ */
+export interface Paths extends Templates, Prefixes {
+  [path: string]: unknown;
 }
 `.replace(/\n\n\n+/g, '\n\n');
 
