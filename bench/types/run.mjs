@@ -1,10 +1,11 @@
-// `node bench/types/run.mjs [--baseline COMMIT] [--runs N]`: type-scale figures of this checkout
+// `node bench/types/run.mjs [--baseline COMMIT] [--runs N] [--user-runs N]`: type-scale figures of this checkout
 // (its dist/ must be built) beside the 2-endpoint baseline (COMMIT, default the last main commit
 // before the generated registry landed), both measured the same way in the same run, rounds
 // alternating so that a change of machine load falls on both. Each figure is the median of 3:
 // - the user file (30 operations × 3 styles, calls.mjs) against dist/: `tsc --noEmit
 //   --extendedDiagnostics`, wall time and tsc's own "Check time" (the budget's figure), with the
-//   types and instantiations it counts;
+//   types and instantiations it counts. Median of 9 here, not 3: one run takes 3 s, and on a
+//   loaded 2-CPU machine a single run's Check time strays by a quarter either way;
 // - language-service completions after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`, inside
 //   `wxpay['v3/` and inside a `json: {` literal (left open, and with its brackets closed as an editor
 //   closes them), as an editor asks them: one warm service, the file
@@ -31,6 +32,7 @@ const root = resolve(join(here, '..', '..'));
 /** main just before the generated registry (issue 17) was merged: the 2-endpoint registry. */
 const baselineCommit = flag('--baseline', '37d9e3771023e8e8ac8704384f7c82cd338cb64c');
 const runs = Number(flag('--runs', process.env.BENCH_TYPES_RUNS ?? 3));
+const userRuns = Number(flag('--user-runs', Math.max(runs, 9)));
 const require = createRequire(join(root, 'package.json'));
 const ts = require('typescript');
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
@@ -152,11 +154,11 @@ function completions(consumer, trigger, closing = '') {
 
 try {
   const trees = [consumerOf('baseline', baselineTree()), consumerOf('current', root)];
-  const results = Object.fromEntries(trees.map((t) => [t.name, { label: t.name, root: t.name === 'baseline' ? `git ${baselineCommit}` : root, date: new Date().toISOString(), typescript: ts.version, machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((n) => Number(n.toFixed(2))) }, runs }]));
+  const results = Object.fromEntries(trees.map((t) => [t.name, { label: t.name, root: t.name === 'baseline' ? `git ${baselineCommit}` : root, date: new Date().toISOString(), typescript: ts.version, machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((n) => Number(n.toFixed(2))) }, runs, userRuns }]));
   const raw = Object.fromEntries(trees.map((t) => [t.name, { user: [], project: [], completions: Object.fromEntries(Object.keys(probes).map((p) => [p, { samples: [] }])) }]));
 
   // 1. The user file, rounds alternating.
-  for (let i = 0; i < runs; i += 1) for (const t of trees) raw[t.name].user.push(diagnosed('-p', join(t.dir, 'tsconfig.json')));
+  for (let i = 0; i < userRuns; i += 1) for (const t of trees) raw[t.name].user.push(diagnosed('-p', join(t.dir, 'tsconfig.json')));
   // 2. Completions, probe by probe, trees alternating.
   for (const name of Object.keys(probes)) for (const t of trees) raw[t.name].completions[name] = completions(t, probes[name], after[name]);
   // 3. dist/ declarations with skipLibCheck off.
