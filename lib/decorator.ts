@@ -162,7 +162,7 @@ export function decorate(method: string, template: string, options: RequestOptio
     if (data !== undefined) throw new ArgumentError('ERR_OPTIONS', 'give either "upload" or "json"/"body", not both');
   }
   // A few endpoints take the file under another field (`submission_file`, `due_diligence_file`).
-  const multipart = upload === undefined ? undefined : multipartOf(upload, UPLOADS[template]?.field);
+  const multipart = upload === undefined ? undefined : multipartOf(upload, UPLOADS[template]);
   // Top-level keys that are not template variables are axios options (signal, httpsAgent, …).
   const axiosOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !variables.has(key)));
   return {

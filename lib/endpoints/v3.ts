@@ -24100,7 +24100,7 @@ export interface V3MarketingShoppingReceiptMerchantshoppingreceiptjumpinfosPostA
   };
 }
 
-/** The `upload.meta` fields of `POST /v3/marketing/shopping-receipt/shoppingreceipts` beside `filename` and `sha256` (the client computes those). */
+/** The `upload.meta` fields of `POST /v3/marketing/shopping-receipt/shoppingreceipts` beside `sha256` (the client computes it). */
 export interface V3MarketingShoppingReceiptShoppingreceiptsPostMeta {
     transaction_id: string;
     /** 微信支付订单的下单商户号 */ transaction_mchid?: string;
@@ -27007,7 +27007,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostWit
   json?: never;
 }
 
-/** The `upload.meta` fields of `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file` beside `filename` and `sha256` (the client computes those). */
+/** The `upload.meta` fields of `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`, every one given by the caller (the client computes none). */
 export interface V3NewTaxControlFapiaoFapiaoApplicationsUploadFapiaoFilePostMeta {
     sub_mchid?: string;
     /** 发票文件的类型为PDF */ file_type: string;
@@ -40931,7 +40931,7 @@ export interface V3TaxiInvoiceCardsPostAnswer {
   /** 出租车电子发票在卡包中的编码 */ card_code: string;
 }
 
-/** The `upload.meta` fields of `POST /v3/taxi-invoice/cards/upload-file` beside `filename` and `sha256` (the client computes those). */
+/** The `upload.meta` fields of `POST /v3/taxi-invoice/cards/upload-file`, every one given by the caller (the client computes none). */
 export interface V3TaxiInvoiceCardsUploadFilePostMeta {
     /** 出租车经营主体商户号 */ company_mchid: string;
     /** 文件摘要 */ digest: string;

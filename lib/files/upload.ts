@@ -1,6 +1,7 @@
 /**
  * Multipart uploads (`upload` call option): a `meta` part `{"filename","sha256",…extras}` and a
- * `file` part, as WeChat Pay's media endpoints take them. The signature covers the meta JSON,
+ * `file` part, as WeChat Pay's media endpoints take them (`filename` and `sha256` only where the
+ * endpoint's meta has them: a few name their digest otherwise, and their callers give it). The signature covers the meta JSON,
  * exactly as sent (wechatpay-php's MediaUtil does the same), so the file's SHA-256 must be known
  * before the first byte goes out: a Readable is read once, up to the limit.
  */
@@ -9,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { InternalAxiosRequestConfig } from 'axios';
 import FormData from 'form-data';
 import { ArgumentError } from '../errors.js';
+import { COMPUTED_META } from '../endpoints/uploads.js';
 
 /** What an upload may carry: bytes, a Blob, or a Readable read once. */
 export type UploadData = Buffer | Uint8Array | Blob | Readable;
@@ -19,7 +21,7 @@ export interface Upload {
   filename: string;
   /** The file's bytes. */
   data: UploadData;
-  /** Extra meta fields an endpoint requires (e.g. `transaction_id` of shopping receipts). */
+  /** Extra meta fields an endpoint requires (e.g. `transaction_id` of shopping receipts, `file_digest` where an endpoint names its digest so). */
   meta?: Record<string, unknown>;
   /** The file part's Content-Type; by default guessed from the filename. */
   contentType?: string;
@@ -39,8 +41,8 @@ const fail = (message: string): never => {
   throw new ArgumentError('ERR_UPLOAD', message);
 };
 
-/** The checks that need no byte read: shape, filename, meta extras. Throws `ERR_UPLOAD`. */
-export function checkUpload(upload: unknown): asserts upload is Upload {
+/** The checks that need no byte read: shape, filename, meta extras (none of the `computed` ones). Throws `ERR_UPLOAD`. */
+export function checkUpload(upload: unknown, computed: readonly string[] = COMPUTED_META): asserts upload is Upload {
   if (upload === null || typeof upload !== 'object') fail('"upload" must be an object { filename, data, meta?, contentType? }');
   const { filename, data, meta, contentType } = upload as Partial<Upload>;
   if (typeof filename !== 'string' || filename.trim() === '') fail('"upload.filename" is missing or empty');
@@ -49,7 +51,7 @@ export function checkUpload(upload: unknown): asserts upload is Upload {
   if (data === undefined || data === null) fail('"upload.data" is missing');
   if (!(data instanceof Uint8Array) && !(data instanceof Blob) && !(data instanceof Readable)) fail('"upload.data" must be a Buffer, Uint8Array, Blob or Readable');
   if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta))) fail('"upload.meta" must be an object');
-  const reserved = Object.keys(meta ?? {}).find((key) => key === 'filename' || key === 'sha256');
+  const reserved = Object.keys(meta ?? {}).find((key) => computed.includes(key));
   if (reserved) fail(`"upload.meta.${reserved}" is computed from the file and cannot be given`);
   if (contentType !== undefined && (typeof contentType !== 'string' || /[\r\n\0]/.test(contentType))) fail('"upload.contentType" must be a header value');
 }
@@ -86,8 +88,8 @@ async function bytesOf(data: UploadData, limit: number): Promise<Buffer> {
  * The upload's bytes, read (and checked: not empty, not over `limit`) once, on the first call:
  * `ERR_UPLOAD` before anything is sent. Every later call answers the same bytes.
  */
-export function fileOf(upload: Upload, limit = MAX_UPLOAD_BYTES): () => Promise<Buffer> {
-  checkUpload(upload);
+export function fileOf(upload: Upload, limit = MAX_UPLOAD_BYTES, computed: readonly string[] = COMPUTED_META): () => Promise<Buffer> {
+  checkUpload(upload, computed);
   let read: Promise<Buffer> | undefined;
   const readOnce = async () => {
     const bytes = await bytesOf(upload.data, limit);
@@ -110,18 +112,29 @@ export function attachForm(config: InternalAxiosRequestConfig, form: FormData): 
   config.headers.set('Content-Length', String(form.getLengthSync()));
 }
 
+/** Where an endpoint wants the file, and which meta fields the client fills: its facts (lib/endpoints/uploads.ts). */
+export interface UploadTarget {
+  /** The form field of the file part: `file` unless the facts name another. */
+  field?: string;
+  /** Of `filename` and `sha256`, those the endpoint's meta has: both unless the facts say otherwise. */
+  computed?: readonly ('filename' | 'sha256')[];
+}
+
 /**
- * The body builder of one upload call (the file in form field `field`, `file` unless the endpoint's
- * facts name another): the file is read and hashed once, on the first call
+ * The body builder of one upload call: the file is read and hashed once, on the first call
  * (throwing `ERR_UPLOAD` for an empty file or one over `limit`, before anything is sent); each
  * call then builds a fresh multipart body over the same bytes, so a re-signed retry can send it again.
  */
-export function multipartOf(upload: Upload, field = 'file', limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
-  const file = fileOf(upload, limit);
+export function multipartOf(upload: Upload, { field = 'file', computed = COMPUTED_META }: UploadTarget = {}, limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
+  const file = fileOf(upload, limit, computed);
   let meta: Buffer | undefined;
   return async () => {
     const bytes = await file();
-    meta ??= Buffer.from(JSON.stringify({ filename: upload.filename, sha256: createHash('sha256').update(bytes).digest('hex'), ...upload.meta }));
+    meta ??= Buffer.from(JSON.stringify({
+      ...(computed.includes('filename') ? { filename: upload.filename } : {}),
+      ...(computed.includes('sha256') ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {}),
+      ...upload.meta,
+    }));
     const form = new FormData();
     form.append('meta', meta, { contentType: 'application/json' });
     appendFile(form, field, upload, bytes);

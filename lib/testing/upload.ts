@@ -1,7 +1,8 @@
 /**
- * A media upload as WeChat Pay reads it: a multipart body whose `meta` part (JSON with `filename`
- * and `sha256`) is what the merchant signed, and whose file part must hash to that `sha256`.
- * Parsed by the Fetch API's own multipart reader (undici), never by hand.
+ * A media upload as WeChat Pay reads it: a multipart body whose `meta` part (JSON, usually with
+ * `filename` and `sha256`) is what the merchant signed, and whose file part must hash to that
+ * `sha256`. Which of the two an operation requires is its facts' matter (facts/route.ts); here, the
+ * ones present must describe the file. Parsed by the Fetch API's own multipart reader (undici), never by hand.
  */
 import { createHash } from 'node:crypto';
 
@@ -48,9 +49,8 @@ export async function readUpload(contentType: string | null, body: Buffer): Prom
   const [[field, file]] = files as [[string, File]];
   const bytes = Buffer.from(await file.arrayBuffer());
   if (bytes.length === 0) return { meta, problem: 'the file is empty' };
-  if (typeof fields.filename !== 'string' || fields.filename === '') return { meta, problem: 'meta.filename is missing' };
-  if (file.name !== fields.filename) return { meta, problem: `the file part's filename ${JSON.stringify(file.name)} is not meta.filename` };
+  if (fields.filename !== undefined && file.name !== fields.filename) return { meta, problem: `the file part's filename ${JSON.stringify(file.name)} is not meta.filename` };
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (typeof fields.sha256 !== 'string' || fields.sha256.toLowerCase() !== digest) return { meta, problem: 'meta.sha256 is not the SHA-256 of the file' };
+  if (fields.sha256 !== undefined && (typeof fields.sha256 !== 'string' || fields.sha256.toLowerCase() !== digest)) return { meta, problem: 'meta.sha256 is not the SHA-256 of the file' };
   return { meta, field };
 }

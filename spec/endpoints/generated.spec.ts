@@ -68,8 +68,19 @@ describe('lib/endpoints: generated from the facts', () => {
     expect([...SLASHED].sort()).to.deep.equal(['v3/applyment4sub/applyment', 'v3/ecommerce/applyments']);
     expect(DOWNLOADS).to.include.members(['v3/billdownload/file', 'v3/transferdownload/signfile', 'v3/merchant-service/images/{media_id}', 'hk/v3/statements']);
     expect(DOWNLOADS).to.not.include('v3/bill/tradebill');
-    expect(UPLOADS['v3/merchant/media/upload']).to.deep.equal({ field: 'file', meta: [] });
-    expect(UPLOADS['v3/marketing/shopping-receipt/shoppingreceipts']).to.deep.equal({ field: 'file', meta: ['transaction_id', 'openid'] });
+    expect(UPLOADS['v3/merchant/media/upload']).to.deep.equal({ field: 'file', meta: [], computed: ['filename', 'sha256'] });
+    expect(UPLOADS['v3/marketing/shopping-receipt/shoppingreceipts']).to.deep.equal({ field: 'file', meta: ['transaction_id', 'openid'], computed: ['sha256'] });
+    // The uploads whose meta names the file and its digest otherwise: the caller gives those fields.
+    expect(UPLOADS['v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload']).to.deep.equal({ field: 'submission_file', meta: [], computed: [] });
+    expect(UPLOADS['v3/taxi-invoice/cards/upload-file']).to.deep.equal({ field: 'file', meta: ['company_mchid', 'digest', 'digest_algorithm', 'region_id'], computed: [] });
+    expect(Object.keys(UPLOADS).filter((template) => !template.startsWith('v2/') && UPLOADS[template]!.computed.length < 2).sort()).to.deep.equal([
+      'v3/ecommerce/account/cancel-applications/media',
+      'v3/marketing/shopping-receipt/shoppingreceipts',
+      'v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload',
+      'v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload',
+      'v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file',
+      'v3/taxi-invoice/cards/upload-file',
+    ]);
     const jsapi = schemaOf('v3/pay/transactions/jsapi', 'POST')!;
     expect(jsapi.body!.required).to.include.members(['appid', 'mchid', 'description', 'out_trade_no', 'notify_url', 'amount', 'payer']);
     expect(JSON.stringify(jsapi)).to.not.include('label');

@@ -29,6 +29,7 @@ describe('upload: multipart bodies signed over their meta JSON', () => {
     expect(got!.metaText).to.equal(JSON.stringify({ filename: 'logo.png', sha256: sha256(png) }));
     expect(got!.metaContentType).to.equal('application/json');
     expect(got!.filename).to.equal('logo.png');
+    expect(got!.field).to.equal('file');
     expect(got!.fileContentType).to.equal('image/png');
     expect(got!.file.equals(png)).to.equal(true);
   });
@@ -49,10 +50,37 @@ describe('upload: multipart bodies signed over their meta JSON', () => {
     expect(server.uploads[0]!.file.equals(video)).to.equal(true);
   });
 
-  it('puts meta extras after filename and sha256, signed as sent', async () => {
+  it('puts meta extras after the computed fields, signed as sent; only the computed fields the endpoint has (shopping receipts: sha256, no filename)', async () => {
     const data = Buffer.from('receipt');
     await wxpay.v3.marketing.shoppingReceipt.shoppingreceipts.post({ upload: { filename: 'r.png', data, meta: { transaction_id: '4200000000', openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } } });
-    expect(server.uploads[0]!.metaText).to.equal(`{"filename":"r.png","sha256":"${sha256(data)}","transaction_id":"4200000000","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}`);
+    expect(server.uploads[0]!.metaText).to.equal(`{"sha256":"${sha256(data)}","transaction_id":"4200000000","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}`);
+    expect(server.uploads[0]!.filename).to.equal('r.png');
+  });
+
+  it('sends the meta as given where the endpoint names the file and its digest otherwise (file_name, file_digest)', async () => {
+    const data = Buffer.from('licence');
+    const meta = { file_name: 'licence.png', file_digest: sha256(data) };
+    await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data, meta } });
+    const [got] = server.uploads;
+    expect(got!.metaText).to.equal(JSON.stringify(meta));
+    expect(got!.path).to.equal('/v3/mch-manage/submission-files/sub-mchid/1900000110/upload');
+    expect(got!.field).to.equal('submission_file');
+    expect(got!.file.equals(data)).to.equal(true);
+  });
+
+  it('computes filename and sha256 for a template outside the registry', async () => {
+    const data = Buffer.from('unknown');
+    await wxpay.chain('v3/some-new-family/media/upload').post({ upload: { filename: 'n.png', data } });
+    expect(server.uploads[0]!.metaText).to.equal(JSON.stringify({ filename: 'n.png', sha256: sha256(data) }));
+  });
+
+  it('refuses a meta field the endpoint computes, and no other (ERR_UPLOAD, nothing sent)', async () => {
+    const error = await wxpay.v3.marketing.shoppingReceipt.shoppingreceipts
+      .post({ upload: { filename: 'r.png', data: Buffer.from('r'), meta: { transaction_id: '1', openid: 'o', sha256: 'x' } as never } })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(ArgumentError);
+    expect((error as ArgumentError).message).to.include('upload.meta.sha256');
+    expect(server.requests).to.deep.equal([]);
   });
 
   describe('refused with ERR_UPLOAD before any byte is sent', () => {

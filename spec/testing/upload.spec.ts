@@ -25,7 +25,7 @@ describe('Sandbox: media uploads', () => {
 
   it('sends the file in the field the facts name (submission_file), and the sandbox holds an endpoint to its field', async () => {
     const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
-    const { data } = await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data: PNG } });
+    const { data } = await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data: PNG, meta: { file_name: 'licence.png', file_digest: sha256(PNG) } } });
     expect(data.file_id).to.be.a('string').and.not.equal('');
     const meta = JSON.stringify({ filename: 'licence.png', sha256: sha256(PNG) });
     const misfiled = await post(meta, PNG, 'licence.png', meta, { target: '/v3/mch-manage/submission-files/sub-mchid/1900000110/upload', field: 'file' });
@@ -62,6 +62,12 @@ describe('Sandbox: media uploads', () => {
     expect(wrongDigest.json.message).to.match(/sha256/);
     const wrongName = await post(JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) }), PNG, 'b.png');
     expect(wrongName.json.message).to.match(/filename/);
+    // filename and sha256 are required where the operation's meta has them (its facts), and must describe the file.
+    const noDigest = await post(JSON.stringify({ filename: 'a.png' }), PNG, 'a.png');
+    expect(noDigest).to.deep.include({ status: 400 });
+    expect(noDigest.json).to.include({ code: 'PARAM_ERROR', message: 'meta.sha256 is missing' });
+    const noName = await post(JSON.stringify({ sha256: sha256(PNG) }), PNG, 'a.png');
+    expect(noName.json).to.include({ code: 'PARAM_ERROR', message: 'meta.filename is missing' });
     const notJson = await post('{filename', PNG, 'a.png');
     expect(notJson.json).to.include({ code: 'PARAM_ERROR', message: 'meta is not JSON' });
     // A second file part beside the one meta describes would be bytes nobody hashed or signed.

@@ -8,6 +8,7 @@ import type { Route } from '../gateway.js';
 import { synthesize } from './synthetic.js';
 import type { FactOperation, FactSchema } from './operations.js';
 import { check, type Violation } from './validate.js';
+import { COMPUTED_META, UPLOADS } from '../../endpoints/uploads.js';
 
 interface Compiled {
   operation: FactOperation;
@@ -104,7 +105,11 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       return paramError({ field, location: 'body', message: `the file must come in the form field ${field}` });
     }
     const bodySchema = operation.request === 'multipart' ? operation.upload?.meta : operation.body;
-    if (bodySchema) {
+    // The meta fields the client computes from the file (filename, sha256) are required wherever
+    // the operation's meta has them, whatever the facts' `required` says: they are what ties the
+    // signed meta to the file.
+    const computed = operation.request === 'multipart' ? UPLOADS[operation.template]?.computed ?? COMPUTED_META : [];
+    if (bodySchema || computed.length) {
       if (body.length === 0) return operation.bodyRequired ? paramError({ field: 'body', location: 'body', message: 'the body is required' }) : undefined;
       let json: unknown;
       try {
@@ -112,7 +117,9 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       } catch {
         return paramError({ field: 'body', location: 'body', message: 'the body is not valid JSON' });
       }
-      const problem = check(bodySchema, json, '', 'body');
+      const missing = computed.find((name) => typeof (json as Record<string, unknown> | null)?.[name] !== 'string' || (json as Record<string, string>)[name] === '');
+      if (missing) return paramError({ field: missing, location: 'body', message: `meta.${missing} is missing` });
+      const problem = bodySchema && check(bodySchema, json, '', 'body');
       if (problem) return paramError(problem);
     }
     return undefined;
