@@ -7,7 +7,7 @@
 import type { ResponseType } from 'axios';
 import type FormData from 'form-data';
 import { decorate, type DecoratedConfig, type RequestOptions } from '../decorator.js';
-import { UPLOADS } from '../endpoints/uploads.js';
+import { UPLOADS, V2_UPLOAD_COMPUTED } from '../endpoints/uploads.js';
 import { ArgumentError } from '../errors.js';
 import type { Upload } from '../files/upload.js';
 import { Formatter } from '../crypto/formatter.js';
@@ -108,7 +108,7 @@ export function decorateV2(method: string, template: string, options: RequestOpt
 function mediaForm(template: string, upload: Upload, fields: Record<string, string | number>, signType: HashSignType, context: V2Context): () => Promise<FormData> {
   const field = UPLOADS[template]?.field;
   if (field === undefined) throw new ArgumentError('ERR_OPTIONS', `${template} takes no "upload"`);
-  for (const computed of ['media_hash', 'sign', 'nonce_str'] as const) {
+  for (const computed of V2_UPLOAD_COMPUTED) {
     if (fields[computed] !== undefined) throw new ArgumentError('ERR_OPTIONS', `xml "${computed}" ${computed === 'nonce_str' ? 'is not a field of an upload' : 'is computed by the client'}`);
   }
   const mchId = fields.mch_id ?? context.mchid;

@@ -351,6 +351,9 @@ export interface UploadFacts {
 /** The meta fields the client computes from the file where no facts say otherwise (a template outside the registry). */
 export const COMPUTED_META: readonly ('filename' | 'sha256')[] = ${JSON.stringify([...UPLOAD_COMPUTED])};
 
+/** The text fields of an APIv2 upload's form the client computes (the file's MD5, the sign) or leaves out (an upload takes no nonce): never the caller's. */
+export const V2_UPLOAD_COMPUTED: readonly string[] = ${JSON.stringify([...V2_UPLOAD_COMPUTED])};
+
 /** Multipart upload operations, by template. The facts give no size limits; the client's own cap applies. */
 export const UPLOADS: Readonly<Record<string, UploadFacts>> = ${JSON.stringify(uploads, null, 2)};
 `;
