@@ -34,7 +34,7 @@ export type JsonOrBody<J> = { json: J; body?: never } | { body: string | Buffer;
 
 /** The `upload` option of a multipart endpoint, its `meta` typed from the facts. */
 export interface UploadFile<M extends object = Record<string, unknown>> extends Omit<Upload, 'meta'> {
-  /** The endpoint's own meta fields beside `filename` and `sha256` (the client computes those). */
+  /** The endpoint's own meta fields, beside the ones the client computes (`filename` and `sha256` where the endpoint's meta has them). */
   meta?: M;
 }
 

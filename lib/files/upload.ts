@@ -17,7 +17,7 @@ export type UploadData = Buffer | Uint8Array | Blob | Readable;
 
 /** The `upload` call option of multipart endpoints. */
 export interface Upload {
-  /** The file's name, sent as `meta.filename` and as the file part's filename. */
+  /** The file's name: the file part's filename, and `meta.filename` where the endpoint's meta has one. */
   filename: string;
   /** The file's bytes. */
   data: UploadData;
