@@ -1,9 +1,9 @@
 /**
  * Multipart uploads (`upload` call option): a `meta` part `{"filename","sha256",…extras}` and a
  * `file` part, as WeChat Pay's media endpoints take them (`filename` and `sha256` only where the
- * endpoint's meta has them: a few name their digest otherwise, and their callers give it). The signature covers the meta JSON,
- * exactly as sent (wechatpay-php's MediaUtil does the same), so the file's SHA-256 must be known
- * before the first byte goes out: a Readable is read once, up to the limit.
+ * endpoint's meta has them: a few name their digest otherwise, and their callers give it). The
+ * signature covers the meta JSON, exactly as sent (wechatpay-php's MediaUtil does the same), so the
+ * file's SHA-256 must be known before the first byte goes out: a Readable is read once, up to the limit.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
