@@ -130,6 +130,8 @@ export async function uploadsHostsAndOddities(): Promise<void> {
   const media = await wxpay.v3.merchant.media.upload.post({ upload: { filename: 'logo.png', data: buffer } });
   const mediaId: string = media.data.media_id;
   await wxpay.v3.marketing.shoppingReceipt.shoppingreceipts.post({ upload: { filename: 'r.png', data: buffer, meta: { transaction_id: '42', openid: 'o' } } });
+  // An upload whose meta names the file and its digest otherwise: the caller gives them.
+  await wxpay.v3.taxiInvoice.cards.uploadFile.post({ upload: { filename: 'c.pdf', data: buffer, meta: { company_mchid: mchid, digest: 'd', digest_algorithm: 'a', region_id: 110000 } } });
   // 36: the trailing-slash applyment, as written and chained.
   await wxpay['v3/applyment4sub/applyment/'].post({ json: {} as NonNullable<RequestOf<'v3/applyment4sub/applyment/', 'post'>['json']> });
   // 37-39: Hong Kong and global trees; the v3/global family (served from the HK host).
@@ -155,6 +157,10 @@ export async function uploadsHostsAndOddities(): Promise<void> {
   await wxpay.v2.pay.micropay.post({ xml: { appid, mch_id: mchid, body: 'b', out_trade_no: 'o', total_fee: '1', spbill_create_ip: '127.0.0.1', auth_code: 'a' } });
   // No chained property spells a mixed-case v2 segment: chained, it is an untyped node.
   exactly<typeof wxpay.v2.secapi.mch.addInstitutionsub, AnyNode>(true);
+  // @ts-expect-error the client computes the receipt's sha256
+  await wxpay.v3.marketing.shoppingReceipt.shoppingreceipts.post({ upload: { filename: 'r.png', data: buffer, meta: { transaction_id: '42', openid: 'o', sha256: 'x' } } });
+  // @ts-expect-error the taxi card upload's digest is the caller's, and required
+  await wxpay.v3.taxiInvoice.cards.uploadFile.post({ upload: { filename: 'c.pdf', data: buffer, meta: { company_mchid: mchid, digest_algorithm: 'a', region_id: 110000 } } });
   // @ts-expect-error an upload endpoint takes no json
   await wxpay.v3.merchant.media.upload.post({ json: {} });
   void mediaId;
