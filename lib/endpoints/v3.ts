@@ -24404,7 +24404,10 @@ export interface V3MchManageSubmissionFilesSubMchidBySubMchidUploadPost extends 
   upload: UploadFile<{
     /** 文件名称 */ file_name?: string;
     /** 文件摘要 */ file_digest?: string;
-  }>;
+  }> & { fields: {
+    /** 资料项唯一id */ item_id: number;
+    /** 商户管理记录ID */ manage_record_id: string;
+  } };
 }
 
 /** The answer (`data`) of `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`. */

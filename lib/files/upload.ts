@@ -25,6 +25,8 @@ export interface Upload {
   meta?: Record<string, unknown>;
   /** The file part's Content-Type; by default guessed from the filename. */
   contentType?: string;
+  /** Text form fields an endpoint takes beside `meta` and the file (e.g. `item_id`); outside the signature, which covers `meta` alone. */
+  fields?: Record<string, string | number>;
 }
 
 /** The most any WeChat Pay upload endpoint takes (video uploads): 20 MB. */
@@ -54,6 +56,13 @@ export function checkUpload(upload: unknown, computed: readonly string[] = COMPU
   const reserved = Object.keys(meta ?? {}).find((key) => computed.includes(key));
   if (reserved) fail(`"upload.meta.${reserved}" is computed from the file and cannot be given`);
   if (contentType !== undefined && (typeof contentType !== 'string' || /[\r\n\0]/.test(contentType))) fail('"upload.contentType" must be a header value');
+  const { fields } = upload as Partial<Upload>;
+  if (fields !== undefined && (fields === null || typeof fields !== 'object' || Array.isArray(fields))) fail('"upload.fields" must be an object');
+  for (const [name, value] of Object.entries(fields ?? {})) {
+    // The name goes into the part's Content-Disposition header: a quote or a line break would end it early.
+    if (name === 'meta' || /["\r\n\0]/.test(name)) fail(`"upload.fields" cannot hold a field named ${JSON.stringify(name)}`);
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) fail(`"upload.fields.${name}" must be a string or a finite number`);
+  }
 }
 
 /** A Readable's bytes, read once; stops (and destroys it) past `limit`. */
@@ -137,6 +146,10 @@ export function multipartOf(upload: Upload, { field = 'file', computed = COMPUTE
     }));
     const form = new FormData();
     form.append('meta', meta, { contentType: 'application/json' });
+    for (const [name, value] of Object.entries(upload.fields ?? {})) {
+      if (name === field) fail(`"upload.fields.${name}" is the file's own field`);
+      form.append(name, String(value));
+    }
     appendFile(form, field, upload, bytes);
     return { form, meta };
   };

@@ -10,7 +10,7 @@ import { AuthorizationCheck, type MerchantIdentity } from './authorization.js';
 import { answer, notFound, type Answer, type Capability, type SandboxState } from './endpoints.js';
 import type { Fault, Faults } from './faults.js';
 import { isLoopbackHost } from './loopback.js';
-import { readUpload } from './upload.js';
+import { readUpload, type ReceivedUpload } from './upload.js';
 import { isV2Path, v2Response, type V2GatewayAnswer, type V2GatewayRequest } from './v2/gateway.js';
 
 /** Everything the core needs: who may call, which key signs answers, what state answers come from. */
@@ -38,6 +38,8 @@ export interface RouteRequest {
   base: string;
   /** For a multipart upload, the form field its file came in. */
   uploadField?: string | undefined;
+  /** For a multipart upload, its text fields besides `meta`. */
+  uploadFields?: Record<string, string> | undefined;
 }
 
 /** An extra endpoint: an answer for an authorized request by its `path` below the base URL, or `undefined` to pass. */
@@ -106,9 +108,9 @@ function unsigned({ status, body, file }: Answer): Response {
 export function createGateway(config: GatewayConfig): GatewayFetch {
   const check = new AuthorizationCheck([config.merchant]);
   const context = { mchid: config.merchant.mchid, capabilities: config.capabilities, state: config.state };
-  const route = (request: Request, url: URL, base: string, path: string | undefined, body: Buffer, uploadField?: string): Answer => {
+  const route = (request: Request, url: URL, base: string, path: string | undefined, body: Buffer, upload?: ReceivedUpload): Answer => {
     const { method } = request;
-    const routeRequest = { headers: request.headers, base: url.origin + base, uploadField };
+    const routeRequest = { headers: request.headers, base: url.origin + base, uploadField: upload?.field, uploadFields: upload?.fields };
     const extra = path === undefined ? undefined : config.routes?.map((route) => route(method, path, url.searchParams, body, routeRequest)).find(Boolean);
     const served = extra ?? (path === undefined ? undefined : answer(method, path, url.searchParams, body, context) ?? config.fallback?.(method, path, url.searchParams, body, routeRequest));
     return served ?? notFound(method, url.pathname);
@@ -152,7 +154,7 @@ export function createGateway(config: GatewayConfig): GatewayFetch {
         ? { status: 500, body: { code: 'SYSTEM_ERROR', message: 'system error, please retry later' } }
         : upload?.problem !== undefined
           ? { status: 400, body: { code: 'PARAM_ERROR', message: upload.problem } }
-          : route(request, url, base, path, signedBody, upload?.field);
+          : route(request, url, base, path, signedBody, upload);
     return result.file ? unsigned(result) : signed(result, config.platform, faults);
   };
 }

@@ -12,6 +12,8 @@ export interface ReceivedUpload {
   meta: Buffer;
   /** The form field the file came in (`file`, or an endpoint's own such as `submission_file`). */
   field?: string;
+  /** The text fields besides `meta` (an endpoint's own, such as `item_id`). */
+  fields?: Record<string, string>;
   /** Why WeChat Pay would refuse it (`400 PARAM_ERROR`), when it would. */
   problem?: string;
 }
@@ -52,5 +54,6 @@ export async function readUpload(contentType: string | null, body: Buffer): Prom
   if (fields.filename !== undefined && file.name !== fields.filename) return { meta, problem: `the file part's filename ${JSON.stringify(file.name)} is not meta.filename` };
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (fields.sha256 !== undefined && (typeof fields.sha256 !== 'string' || fields.sha256.toLowerCase() !== digest)) return { meta, problem: 'meta.sha256 is not the SHA-256 of the file' };
-  return { meta, field };
+  const text = Object.fromEntries([...form.entries()].filter((entry): entry is [string, string] => entry[0] !== 'meta' && typeof entry[1] === 'string'));
+  return { meta, field, fields: text };
 }

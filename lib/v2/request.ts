@@ -108,6 +108,7 @@ export function decorateV2(method: string, template: string, options: RequestOpt
 function mediaForm(template: string, upload: Upload, fields: Record<string, string | number>, signType: HashSignType, context: V2Context): () => Promise<FormData> {
   const field = UPLOADS[template]?.field;
   if (field === undefined) throw new ArgumentError('ERR_OPTIONS', `${template} takes no "upload"`);
+  if (upload.fields !== undefined) throw new ArgumentError('ERR_OPTIONS', 'an APIv2 upload\'s text fields go in "xml", not "upload.fields"');
   for (const computed of V2_UPLOAD_COMPUTED) {
     if (fields[computed] !== undefined) throw new ArgumentError('ERR_OPTIONS', `xml "${computed}" ${computed === 'nonce_str' ? 'is not a field of an upload' : 'is computed by the client'}`);
   }

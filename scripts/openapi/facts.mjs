@@ -285,9 +285,10 @@ function operationOf({ template, method, tree, spec, file, normalize, tidy, dere
     op.upload = { field: fileParam?.name ?? 'file' };
     if (meta?.schema) op.upload.meta = tidy(normalize(meta.schema, file, `${at} meta`), `${at} meta`);
     const extras = params.formData.filter((param) => param !== meta && param !== fileParam);
-    // An APIv2 upload's text fields are what its `sign` covers; APIv3 uploads sign `meta` alone.
-    if (tree === 'v2' && extras.length) op.upload.fields = tidy(objectOf(extras, 'formData'), `${at} formData`);
-    else for (const extra of extras) report.add('multipart-field-dropped', at, extra.name);
+    // Text fields beside meta and the file: an APIv2 upload's are what its `sign` covers; an APIv3
+    // upload's go as plain form fields, outside its signature (which covers `meta` alone).
+    if (extras.length) op.upload.fields = tidy(objectOf(extras, 'formData'), `${at} formData`);
+    if (tree !== 'v2') for (const extra of extras) report.add('multipart-unsigned-field', at, extra.name);
   } else if (params.formData.length) {
     report.add('form-data-without-multipart', at, params.formData.map((param) => param.name).join(', '));
   }

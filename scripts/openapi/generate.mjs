@@ -94,7 +94,7 @@ const hasRequired = (schema, omit = new Set(), optional = new Set()) => (schema?
  * meta lists them (both when the facts give no meta fields). Six operations name theirs otherwise
  * (`file_name`/`file_digest`, `digest`/`digest_algorithm`); their callers give those. APIv2 uploads have no meta.
  */
-const uploadComputed = (op) => {
+export const uploadComputed = (op) => {
   if (op.template.startsWith('v2/')) return [];
   const properties = op.upload?.meta?.properties;
   return [...UPLOAD_COMPUTED].filter((name) => properties === undefined || name in properties);
@@ -186,12 +186,14 @@ export function generate(facts, registryText) {
       const computed = uploadComputed(op);
       const needMeta = hasRequired(meta, new Set(computed));
       const metaType = meta ? typeOf(meta, 1, 'in', new Set(computed)) : undefined;
-      members.push(`  upload: UploadFile${metaType && metaType !== 'Record<string, unknown>' ? `<${metaType}>${needMeta ? ` & { meta: ${base}Meta }` : ''}` : ''};`);
+      const fields = op.upload?.fields;
+      // An APIv3 upload's own text fields go as form fields beside meta and the file, unsigned: `upload.fields`.
+      const ownFields = fields && op.tree !== 'v2' ? ` & { fields${hasRequired(fields) ? '' : '?'}: ${typeOf(fields, 1, 'in')} }` : '';
+      members.push(`  upload: UploadFile${metaType && metaType !== 'Record<string, unknown>' ? `<${metaType}>${needMeta ? ` & { meta: ${base}Meta }` : ''}` : ''}${ownFields};`);
       const beside = computed.length ? ` beside ${computed.map((name) => `\`${name}\``).join(' and ')} (the client computes ${computed.length > 1 ? 'those' : 'it'})` : ', every one given by the caller (the client computes none)';
       if (needMeta) out.push(`/** The \`upload.meta\` fields of ${link}${beside}. */\n${declare(`${base}Meta`, metaType)}`);
-      // An APIv2 upload's text fields go as `xml` (the form's fields beside the file).
-      const fields = op.upload?.fields;
-      if (fields) members.push(`  xml${hasRequired(fields, V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED) ? '' : '?'}: ${typeOf(fields, 1, 'in', V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED)};`);
+      // An APIv2 upload's text fields go as `xml` (the form's fields beside the file, which its sign covers).
+      if (fields && op.tree === 'v2') members.push(`  xml${hasRequired(fields, V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED) ? '' : '?'}: ${typeOf(fields, 1, 'in', V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED)};`);
       used[file].add('UploadFile');
       required = true;
     } else if (op.body) {

@@ -38,6 +38,8 @@ export interface ReceivedUpload {
   metaContentType: string;
   /** The form field the file came in. */
   field: string;
+  /** The text fields besides meta. */
+  fields: Record<string, string>;
   filename: string;
   fileContentType: string;
   file: Buffer;
@@ -69,7 +71,7 @@ function readAll(request: IncomingMessage): Promise<Buffer> {
 function parseMultipart(request: IncomingMessage, body: Buffer): Promise<Omit<ReceivedUpload, 'path'>> {
   return new Promise((resolve, reject) => {
     const parser = busboy({ headers: request.headers });
-    const got: Partial<ReceivedUpload> = {};
+    const got: Partial<ReceivedUpload> = { fields: {} };
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -82,6 +84,7 @@ function parseMultipart(request: IncomingMessage, body: Buffer): Promise<Omit<Re
     });
     parser.on('field', (name, value, info) => {
       if (name === 'meta') Object.assign(got, { metaText: value, metaContentType: info.mimeType });
+      else got.fields![name] = value;
     });
     parser.on('close', () => resolve(got as Omit<ReceivedUpload, 'path'>));
     parser.on('error', reject);

@@ -57,12 +57,13 @@ describe('upload: multipart bodies signed over their meta JSON', () => {
     expect(server.uploads[0]!.filename).to.equal('r.png');
   });
 
-  it('sends the meta as given where the endpoint names the file and its digest otherwise (file_name, file_digest)', async () => {
+  it('sends the meta as given where the endpoint names the file and its digest otherwise (file_name, file_digest), and its own text fields unsigned', async () => {
     const data = Buffer.from('licence');
     const meta = { file_name: 'licence.png', file_digest: sha256(data) };
-    await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data, meta } });
+    await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data, meta, fields: { item_id: 56, manage_record_id: 'r-56' } } });
     const [got] = server.uploads;
     expect(got!.metaText).to.equal(JSON.stringify(meta));
+    expect(got!.fields).to.deep.equal({ item_id: '56', manage_record_id: 'r-56' });
     expect(got!.path).to.equal('/v3/mch-manage/submission-files/sub-mchid/1900000110/upload');
     expect(got!.field).to.equal('submission_file');
     expect(got!.file.equals(data)).to.equal(true);
@@ -95,6 +96,12 @@ describe('upload: multipart bodies signed over their meta JSON', () => {
       ['a Buffer over 20 MB', { filename: 'a.mp4', data: Buffer.alloc(20 * 1024 * 1024 + 1) }],
       ['a Blob over 20 MB', { filename: 'a.mp4', data: new Blob([Buffer.alloc(20 * 1024 * 1024 + 1)]) }],
       ['meta overriding sha256', { filename: 'a.png', data: Buffer.from('x'), meta: { sha256: 'x' } }],
+      ['fields that are not an object', { filename: 'a.png', data: Buffer.from('x'), fields: ['x'] }],
+      ['a field named meta', { filename: 'a.png', data: Buffer.from('x'), fields: { meta: '{}' } }],
+      ['a field name with a quote', { filename: 'a.png', data: Buffer.from('x'), fields: { 'a"b': '1' } }],
+      ['a field that is an object', { filename: 'a.png', data: Buffer.from('x'), fields: { item_id: { id: 1 } } }],
+      ['a field that is not a finite number', { filename: 'a.png', data: Buffer.from('x'), fields: { item_id: Number.NaN } }],
+      ['a field named as the file part', { filename: 'a.png', data: Buffer.from('x'), fields: { file: 'x' } }],
     ];
     for (const [label, upload] of cases) {
       it(label, async () => {

@@ -25,18 +25,28 @@ describe('Sandbox: media uploads', () => {
 
   it('sends the file in the field the facts name (submission_file), and the sandbox holds an endpoint to its field', async () => {
     const wxpay = Builder.factory(sandbox.clientConfig({ baseURL: server.url }));
-    const { data } = await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data: PNG, meta: { file_name: 'licence.png', file_digest: sha256(PNG) } } });
+    const fields = { item_id: 56, manage_record_id: 'r-56' };
+    const { data } = await wxpay.v3.mchManage.submissionFiles.subMchid._sub_mchid_.upload.post({ sub_mchid: '1900000110', upload: { filename: 'licence.png', data: PNG, meta: { file_name: 'licence.png', file_digest: sha256(PNG) }, fields } });
     expect(data.file_id).to.be.a('string').and.not.equal('');
     const meta = JSON.stringify({ filename: 'licence.png', sha256: sha256(PNG) });
     const misfiled = await post(meta, PNG, 'licence.png', meta, { target: '/v3/mch-manage/submission-files/sub-mchid/1900000110/upload', field: 'file' });
     expect(misfiled.status).to.equal(400);
     expect(misfiled.json).to.include({ code: 'PARAM_ERROR' });
     expect(misfiled.json.message).to.include('submission_file');
+    // Its own text fields are required by its facts, and checked as text: item_id must be a number.
+    const target = '/v3/mch-manage/submission-files/sub-mchid/1900000110/upload';
+    const withoutFields = await post(meta, PNG, 'licence.png', meta, { target, field: 'submission_file' });
+    expect(withoutFields).to.deep.include({ status: 400 });
+    expect(withoutFields.json.message).to.include('item_id');
+    const notANumber = await post(meta, PNG, 'licence.png', meta, { target, field: 'submission_file' }, undefined, { item_id: 'x', manage_record_id: 'r' });
+    expect(notANumber.json.message).to.match(/item_id.*number/);
+    expect((await post(meta, PNG, 'licence.png', meta, { target, field: 'submission_file' }, undefined, { item_id: '56', manage_record_id: 'r' })).status).to.equal(200);
   });
 
-  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer) {
+  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer, fields: Record<string, string> = {}) {
     const form = new FormData();
     form.append('meta', new Blob([meta], { type: 'application/json' }));
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append(where.field, new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
     if (second) form.append('extra', new Blob([new Uint8Array(second)], { type: 'image/png' }), 'extra.png');
     const { target } = where;

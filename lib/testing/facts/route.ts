@@ -104,6 +104,9 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
     if (operation.request === 'multipart' && request.uploadField !== field) {
       return paramError({ field, location: 'body', message: `the file must come in the form field ${field}` });
     }
+    // An upload's own text fields (item_id, …) come as form fields, so as text.
+    const fieldsProblem = operation.request === 'multipart' && operation.upload?.fields && check(operation.upload.fields, request.uploadFields ?? {}, '', 'formData', true);
+    if (fieldsProblem) return paramError(fieldsProblem);
     const bodySchema = operation.request === 'multipart' ? operation.upload?.meta : operation.body;
     // The meta fields the client computes from the file (filename, sha256) are required wherever
     // the operation's meta has them, whatever the facts' `required` says: they are what ties the

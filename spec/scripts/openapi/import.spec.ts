@@ -73,9 +73,9 @@ describe('scripts/openapi: importer', () => {
     const upload = op('v3/demo/media/upload');
     expect(upload.request).to.equal('multipart');
     expect(upload.upload.meta.required).to.deep.equal(['filename', 'sha256', 'batch_no']);
-    // An APIv3 upload signs its meta alone: other form fields are left out, and reported.
-    expect(upload.upload).to.not.have.property('fields');
-    expect(report['multipart-field-dropped']).to.deep.equal(['POST v3/demo/media/upload: item_id']);
+    // An APIv3 upload signs its meta alone: its other form fields are kept, and reported as unsigned.
+    expect(upload.upload.fields).to.deep.equal({ type: 'object', properties: { item_id: { type: 'string' } } });
+    expect(report['multipart-unsigned-field']).to.deep.equal(['POST v3/demo/media/upload: item_id']);
     // An APIv2 upload's text fields are what its sign covers: kept, beside the file's field.
     const media = op('v2/secapi/mch/uploadmedia');
     expect([media.request, media.upload.field, media.certificate]).to.deep.equal(['multipart', 'media', true]);
