@@ -136,6 +136,7 @@ export interface UploadTarget {
  */
 export function multipartOf(upload: Upload, { field = 'file', computed = COMPUTED_META }: UploadTarget = {}, limit = MAX_UPLOAD_BYTES): () => Promise<PreparedUpload> {
   const file = fileOf(upload, limit, computed);
+  if (upload.fields && Object.hasOwn(upload.fields, field)) fail(`"upload.fields.${field}" is the file's own field`);
   let meta: Buffer | undefined;
   return async () => {
     const bytes = await file();
@@ -146,10 +147,7 @@ export function multipartOf(upload: Upload, { field = 'file', computed = COMPUTE
     }));
     const form = new FormData();
     form.append('meta', meta, { contentType: 'application/json' });
-    for (const [name, value] of Object.entries(upload.fields ?? {})) {
-      if (name === field) fail(`"upload.fields.${name}" is the file's own field`);
-      form.append(name, String(value));
-    }
+    for (const [name, value] of Object.entries(upload.fields ?? {})) form.append(name, String(value));
     appendFile(form, field, upload, bytes);
     return { form, meta };
   };
