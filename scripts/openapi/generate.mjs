@@ -91,7 +91,7 @@ const hasRequired = (schema, omit = new Set(), optional = new Set()) => (schema?
 
 /**
  * The meta fields the client computes for an upload: `filename` and `sha256` where the operation's
- * meta lists them (both when the facts give no meta fields). Six operations name theirs otherwise
+ * meta lists them (both when the facts give no meta fields). Five operations name theirs otherwise
  * (`file_name`/`file_digest`, `digest`/`digest_algorithm`); their callers give those. APIv2 uploads have no meta.
  */
 export const uploadComputed = (op) => {
