@@ -19,7 +19,7 @@ const CLIENT_HEADERS = new Set(['wechatpay-serial', 'authorization', 'accept', '
 /** Multipart meta fields the client computes from the file, where an operation's meta has them. */
 const UPLOAD_COMPUTED = new Set(['filename', 'sha256']);
 /** v2 fields the client fills in (nonce) or computes (sign). */
-const V2_COMPUTED = new Set(['nonce_str', 'sign']);
+export const V2_COMPUTED = new Set(['nonce_str', 'sign']);
 /** An APIv2 upload's text fields the client computes (over the file's bytes), and those it fills in when left out. */
 const V2_UPLOAD_COMPUTED = new Set(['media_hash', 'sign', 'nonce_str']);
 const V2_UPLOAD_FILLED = new Set(['mch_id', 'sign_type']);

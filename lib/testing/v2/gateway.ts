@@ -4,7 +4,8 @@
  * `sign` as WeChat Pay does, runs the operation, and signs the answer with the request's sign type.
  */
 import { randomBytes } from 'node:crypto';
-import { MEDIA_UPLOAD, readV2Form, uploadMedia, type V2Form } from './media.js';
+import { MEDIA_UPLOAD, uploadMedia } from './media.js';
+import { readForm, type ReadForm } from '../upload.js';
 import { operations, type OperationContext } from './operations.js';
 import { readXml, sign, writeXml, type Fields, type SignType } from './protocol.js';
 import type { V2State } from './state.js';
@@ -18,7 +19,7 @@ export interface V2GatewayRequest {
   /** Whether the connection presented a client certificate the server verified (mutual TLS). */
   clientCertificate: boolean;
   /** A multipart body, read (`null`: it did not parse); absent for XML. */
-  form?: V2Form | null;
+  form?: ReadForm | null;
 }
 
 /** The core's answer. */
@@ -47,7 +48,7 @@ export function isV2Path(path: string): boolean {
 
 /** A request as read off the wire, its multipart form (if any) read too (the in-process and the server paths share it). */
 export async function v2Request(method: string, path: string, contentType: string | null, body: Buffer, clientCertificate: boolean): Promise<V2GatewayRequest> {
-  const form = await readV2Form(contentType, body);
+  const form = await readForm(contentType, body);
   return { method, path, body, clientCertificate, ...(form === undefined ? {} : { form }) };
 }
 

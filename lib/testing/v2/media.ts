@@ -4,33 +4,14 @@
  * file `media_hash` (MD5, lower-case hex) stands for.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { formOf } from '../upload.js';
+import type { ReadForm } from '../upload.js';
 import type { OperationContext, Outcome } from './operations.js';
-import type { Fields } from './protocol.js';
 
 /** The path of the upload operation, below the base URL. */
 export const MEDIA_UPLOAD = 'secapi/mch/uploadmedia';
 
-/** A multipart form as read off the wire: its text fields and its file parts. */
-export interface V2Form {
-  fields: Fields;
-  files: { field: string; name: string; bytes: Buffer }[];
-}
-
-/** The form in `body`: `undefined` when the request is not multipart, `null` when it does not parse. */
-export async function readV2Form(contentType: string | null, body: Buffer): Promise<V2Form | null | undefined> {
-  const form = await formOf(contentType, body);
-  if (!form) return form;
-  const read: V2Form = { fields: {}, files: [] };
-  for (const [field, value] of form.entries()) {
-    if (typeof value === 'string') read.fields[field] = value;
-    else read.files.push({ field, name: value.name, bytes: Buffer.from(await value.arrayBuffer()) });
-  }
-  return read;
-}
-
 /** The upload, once `mch_id` and `sign` have passed: a certificate, one non-empty `media` part matching `media_hash`. */
-export function uploadMedia(form: V2Form, { clientCertificate }: OperationContext): Outcome {
+export function uploadMedia(form: ReadForm, { clientCertificate }: OperationContext): Outcome {
   if (!clientCertificate) return { fail: { return_code: 'FAIL', return_msg: 'CERT_REQUIRED' } };
   const [file, ...more] = form.files;
   if (!file || more.length > 0 || file.field !== 'media') return { error: 'PARAM_ERROR', description: 'one file part, named media, expected' };
