@@ -1,4 +1,4 @@
-// `node bench/types/run.mjs [--baseline COMMIT] [--runs N] [--user-runs N]`: type-scale figures of this checkout
+// `node bench/types/run.mjs [--baseline COMMIT] [--runs N] [--user-runs N] [--completion-runs N]`: type-scale figures of this checkout
 // (its dist/ must be built) beside the 2-endpoint baseline (COMMIT, default the last main commit
 // before the generated registry landed), both measured the same way in the same run, rounds
 // alternating so that a change of machine load falls on both. Each figure is the median of 3:
@@ -6,7 +6,7 @@
 //   --extendedDiagnostics`, wall time and tsc's own "Check time" (the budget's figure), with the
 //   types and instantiations it counts. Median of 9 here, not 3: one run takes 3 s, and on a
 //   loaded 2-CPU machine a single run's Check time strays by a quarter either way;
-// - language-service completions after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`, inside
+// - language-service completions (median of 9 as well: one request takes 30–250 ms and strays alike) after `wxpay.`, `wxpay.v3.`, `wxpay.v3.pay.transactions.`, inside
 //   `wxpay['v3/` and inside a `json: {` literal (left open, and with its brackets closed as an editor
 //   closes them), as an editor asks them: one warm service, the file
 //   checked, the trigger's last character typed (a one-character edit), `getCompletionsAtPosition`
@@ -33,6 +33,7 @@ const root = resolve(join(here, '..', '..'));
 const baselineCommit = flag('--baseline', '37d9e3771023e8e8ac8704384f7c82cd338cb64c');
 const runs = Number(flag('--runs', process.env.BENCH_TYPES_RUNS ?? 3));
 const userRuns = Number(flag('--user-runs', Math.max(runs, 9)));
+const completionRuns = Number(flag('--completion-runs', Math.max(runs, 9)));
 const require = createRequire(join(root, 'package.json'));
 const ts = require('typescript');
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
@@ -136,7 +137,7 @@ function completions(consumer, trigger, closing = '') {
   const samples = [];
   const first = timed(() => service.getSemanticDiagnostics(file)); // the file opened: program built once
   try {
-    for (let i = 0; i < runs; i += 1) {
+    for (let i = 0; i < completionRuns; i += 1) {
       current = withLine(trigger.slice(0, -1) + closing);
       version += 1;
       service.getSemanticDiagnostics(file);
@@ -154,7 +155,7 @@ function completions(consumer, trigger, closing = '') {
 
 try {
   const trees = [consumerOf('baseline', baselineTree()), consumerOf('current', root)];
-  const results = Object.fromEntries(trees.map((t) => [t.name, { label: t.name, root: t.name === 'baseline' ? `git ${baselineCommit}` : root, date: new Date().toISOString(), typescript: ts.version, machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((n) => Number(n.toFixed(2))) }, runs, userRuns }]));
+  const results = Object.fromEntries(trees.map((t) => [t.name, { label: t.name, root: t.name === 'baseline' ? `git ${baselineCommit}` : root, date: new Date().toISOString(), typescript: ts.version, machine: { cpus: cpus().length, loadavgAtStart: loadavg().map((n) => Number(n.toFixed(2))) }, runs, userRuns, completionRuns }]));
   const raw = Object.fromEntries(trees.map((t) => [t.name, { user: [], project: [], completions: Object.fromEntries(Object.keys(probes).map((p) => [p, { samples: [] }])) }]));
 
   // 1. The user file, rounds alternating.
