@@ -43,6 +43,41 @@ describe('Sandbox: media uploads', () => {
     expect((await post(meta, PNG, 'licence.png', meta, { target, field: 'submission_file' }, undefined, { item_id: '56', manage_record_id: 'r' })).status).to.equal(200);
   });
 
+  it('serves an upload of a custom operations list as the client sends it: filename and sha256 in meta, whatever its facts list', async () => {
+    // Off the generated uploads table, the client fills both computed fields (it cannot know
+    // better), so the sandbox requires both: the same rule on either side of the wire.
+    const custom = new Sandbox({
+      operations: [{
+        template: 'v3/custom/media/upload', method: 'post', request: 'multipart', answer: 'json', status: 200,
+        upload: { field: 'file', meta: { type: 'object', properties: { note: { type: 'string' } }, required: ['note'] } },
+        response: { type: 'object', properties: { media_id: { type: 'string' } }, required: ['media_id'] },
+      }],
+    });
+    const listening = await custom.listen();
+    try {
+      const wxpay = Builder.factory(custom.clientConfig({ baseURL: listening.url }));
+      const { data } = await wxpay['v3/custom/media/upload'].post<{ media_id: string }>({ upload: { filename: 'a.png', data: PNG, meta: { note: 'n' } } });
+      expect(data.media_id).to.be.a('string').and.not.equal('');
+      const target = '/v3/custom/media/upload';
+      const send = async (meta: string) => {
+        const form = new FormData();
+        form.append('meta', new Blob([meta], { type: 'application/json' }));
+        form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'a.png');
+        const authorization = authorizationFor(custom, { method: 'POST', target, body: meta });
+        const response = await fetch(new URL(target.slice(1), listening.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
+        return { status: response.status, json: (await response.json()) as { code: string; message: string } };
+      };
+      expect((await send(JSON.stringify({ note: 'n', filename: 'a.png' }))).json).to.include({ code: 'PARAM_ERROR', message: 'meta.sha256 is missing' });
+      expect((await send(JSON.stringify({ note: 'n', sha256: sha256(PNG) }))).json).to.include({ code: 'PARAM_ERROR', message: 'meta.filename is missing' });
+      const noNote = await send(JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) }));
+      expect(noNote).to.deep.include({ status: 400 });
+      expect(noNote.json.message).to.include('note');
+      expect((await send(JSON.stringify({ note: 'n', filename: 'a.png', sha256: sha256(PNG) }))).status).to.equal(200);
+    } finally {
+      await listening.close();
+    }
+  });
+
   async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer, fields: Record<string, string> = {}) {
     const form = new FormData();
     form.append('meta', new Blob([meta], { type: 'application/json' }));
