@@ -173,7 +173,9 @@ function page(template, ops) {
   const up = '../'.repeat(depth);
   const lines = [
     '---',
-    `title: ${methods} ${template}`,
+    // VitePress reads the title as Markdown, where markdown-it-attrs takes a closing `{var}` for
+    // attributes and fails on it: escaped, the title reads as written.
+    `title: ${methods} ${template.replace(/[{}]/g, '\\$&')}`,
     `description: ${methods} ${template}`,
     '---',
     PAGE_MARK,
