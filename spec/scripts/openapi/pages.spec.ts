@@ -43,6 +43,25 @@ describe('docs/openapi: generated from the facts', () => {
     expect(pages(changed, registry)[pageOf('v3/pay/transactions/jsapi')]).to.not.equal(fresh[pageOf('v3/pay/transactions/jsapi')]);
   });
 
+  it('gives every page a title VitePress reads as written: a closing {var} is not taken for Markdown attributes', async () => {
+    const { createMarkdownRenderer } = await import('vitepress');
+    const md = await createMarkdownRenderer(DOCS, {}, '/');
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+    try {
+      const read = Object.entries(fresh).filter(([name]) => name !== 'openapi/index.md').flatMap(([, text]) => {
+        const [, title, description] = /^---\ntitle: (.*)\ndescription: (.*)\n/.exec(text) ?? [];
+        return title === undefined ? [] : [{ read: md.parseInline(title, {})[0]!.children!.map((token) => token.content).join(''), description }];
+      });
+      expect(read.length).to.be.greaterThan(1000);
+      for (const { read: title, description } of read) expect(title).to.equal(description);
+    } finally {
+      console.error = error;
+    }
+    expect(logged).to.deep.equal([]);
+  });
+
   it('names each page by its template, its family and its chained form where one exists', () => {
     expect(pageOf('v3/applyment4sub/applyment/')).to.equal('openapi/v3/applyment4sub/applyment.md');
     expect(familyOf('v3/pay/transactions/jsapi')).to.equal('v3/pay');
