@@ -59,14 +59,7 @@ describe('Sandbox: media uploads', () => {
       const { data } = await wxpay['v3/custom/media/upload'].post<{ media_id: string }>({ upload: { filename: 'a.png', data: PNG, meta: { note: 'n' } } });
       expect(data.media_id).to.be.a('string').and.not.equal('');
       const target = '/v3/custom/media/upload';
-      const send = async (meta: string) => {
-        const form = new FormData();
-        form.append('meta', new Blob([meta], { type: 'application/json' }));
-        form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'a.png');
-        const authorization = authorizationFor(custom, { method: 'POST', target, body: meta });
-        const response = await fetch(new URL(target.slice(1), listening.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
-        return { status: response.status, json: (await response.json()) as { code: string; message: string } };
-      };
+      const send = (meta: string) => post(meta, PNG, 'a.png', meta, { target, field: 'file', to: { sandbox: custom, url: listening.url } });
       expect((await send(JSON.stringify({ note: 'n', filename: 'a.png' }))).json).to.include({ code: 'PARAM_ERROR', message: 'meta.sha256 is missing' });
       expect((await send(JSON.stringify({ note: 'n', sha256: sha256(PNG) }))).json).to.include({ code: 'PARAM_ERROR', message: 'meta.filename is missing' });
       const noNote = await send(JSON.stringify({ filename: 'a.png', sha256: sha256(PNG) }));
@@ -78,15 +71,16 @@ describe('Sandbox: media uploads', () => {
     }
   });
 
-  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer, fields: Record<string, string> = {}) {
+  /** A hand-made upload: `meta` and the file part (and `second`, `fields`), signed over `signedBody`, to this describe's sandbox unless `where.to` names another. */
+  async function post(meta: string, file: Buffer, filename: string, signedBody = meta, where: { target: string; field: string; to?: { sandbox: Sandbox; url: string } } = { target: '/v3/merchant/media/upload', field: 'file' }, second?: Buffer, fields: Record<string, string> = {}) {
     const form = new FormData();
     form.append('meta', new Blob([meta], { type: 'application/json' }));
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append(where.field, new Blob([new Uint8Array(file)], { type: 'image/png' }), filename);
     if (second) form.append('extra', new Blob([new Uint8Array(second)], { type: 'image/png' }), 'extra.png');
-    const { target } = where;
-    const authorization = authorizationFor(sandbox, { method: 'POST', target, body: meta, signedBody });
-    const response = await fetch(new URL(target.slice(1), server.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
+    const { target, to = { sandbox, url: server.url } } = where;
+    const authorization = authorizationFor(to.sandbox, { method: 'POST', target, body: meta, signedBody });
+    const response = await fetch(new URL(target.slice(1), to.url), { method: 'POST', body: form, headers: { Authorization: authorization!, Accept: 'application/json' } });
     return { status: response.status, json: (await response.json()) as { code: string; message: string } };
   }
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
