@@ -100,12 +100,12 @@ const probes = {
 const after = { 'json: { } (brackets closed)': ' } });' };
 
 /**
- * The editor's loop for one probe, `runs` times on one warm language service: the line typed up to
- * its last character and the file checked (what tsserver does between keystrokes), then the last
- * character typed and the completion request timed. Only the user file changes version, so the
- * library and dist/ declarations stay parsed, as in tsserver.
+ * An editor on one probe, one warm language service: each `request()` types the line up to its
+ * last character and checks the file (what tsserver does between keystrokes), then types the last
+ * character and times the completion request. Only the user file changes version, so the library
+ * and dist/ declarations stay parsed, as in tsserver.
  */
-function completions(consumer, trigger, closing = '') {
+function editor(consumer, trigger, closing = '') {
   const file = join(consumer.dir, 'user.ts');
   const text = userFile();
   const at = 'export async function calls() {';
@@ -135,10 +135,10 @@ function completions(consumer, trigger, closing = '') {
     return snapshots.get(name);
   };
   const service = ts.createLanguageService(host, ts.createDocumentRegistry());
-  const samples = [];
-  const first = timed(() => service.getSemanticDiagnostics(file)); // the file opened: program built once
-  try {
-    for (let i = 0; i < completionRuns; i += 1) {
+  const opened = timed(() => service.getSemanticDiagnostics(file)); // the file opened: program built once
+  return {
+    openMs: Math.round(opened.ms),
+    request() {
       current = withLine(trigger.slice(0, -1) + closing);
       version += 1;
       service.getSemanticDiagnostics(file);
@@ -146,12 +146,28 @@ function completions(consumer, trigger, closing = '') {
       version += 1;
       const position = current.indexOf(trigger) + trigger.length;
       const { ms, value } = timed(() => service.getCompletionsAtPosition(file, position, { triggerCharacter: trigger.endsWith('.') ? '.' : undefined, includeCompletionsWithInsertText: true }));
-      samples.push({ ms, entries: value?.entries.length ?? 0, load: load() });
+      return { ms, entries: value?.entries.length ?? 0, load: load() };
+    },
+    dispose: () => service.dispose(),
+  };
+}
+
+/**
+ * One probe on every tree: an editor each, requests alternating between them round by round
+ * (which goes first alternates too), so that load and the process's JIT warm-up fall on both.
+ */
+function completions(trees, trigger, closing) {
+  const editors = trees.map((t) => editor(t, trigger, closing));
+  const samples = trees.map(() => []);
+  try {
+    for (let i = 0; i < completionRuns; i += 1) {
+      const order = i % 2 === 0 ? editors.keys() : [...editors.keys()].reverse();
+      for (const k of order) samples[k].push(editors[k].request());
     }
   } finally {
-    service.dispose();
+    for (const e of editors) e.dispose();
   }
-  return { openMs: Math.round(first.ms), samples };
+  return Object.fromEntries(trees.map((t, k) => [t.name, { openMs: editors[k].openMs, samples: samples[k] }]));
 }
 
 try {
@@ -161,8 +177,11 @@ try {
 
   // 1. The user file, rounds alternating.
   for (let i = 0; i < userRuns; i += 1) for (const t of trees) raw[t.name].user.push(diagnosed('-p', join(t.dir, 'tsconfig.json')));
-  // 2. Completions, probe by probe, trees alternating.
-  for (const name of Object.keys(probes)) for (const t of trees) raw[t.name].completions[name] = completions(t, probes[name], after[name]);
+  // 2. Completions, probe by probe, requests alternating.
+  for (const name of Object.keys(probes)) {
+    const measured = completions(trees, probes[name], after[name]);
+    for (const t of trees) raw[t.name].completions[name] = measured[t.name];
+  }
   // 3. dist/ declarations with skipLibCheck off.
   for (const t of trees) {
     const deep = run('-p', join(t.dir, 'tsconfig.deep.json'));
