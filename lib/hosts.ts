@@ -1,7 +1,8 @@
 /**
  * Where an operation is served: most on the client's `baseURL`, some on another WeChat Pay host
- * (the facts' `x-base-uri`, the cross-border `v3/global/…` family on the Hong Kong host). The
- * config's `hosts` maps a host name to the URL to use instead (the sandbox maps every one to itself).
+ * (the facts' `x-base-uri` and overlay hosts, the cross-border `v3/global/…` family on the Hong
+ * Kong host). The config's `hosts` maps a host name to the URL to use instead (the sandbox maps
+ * every one to itself).
  */
 import { ArgumentError } from './errors.js';
 import { HOSTS, HOST_FAMILIES, SLASHED } from './endpoints/hosts.js';

@@ -33,6 +33,10 @@ describe('hosts', () => {
     expect(hostOf('v2/risk/getpublickey')).to.equal('https://fraud.mch.weixin.qq.com/');
     expect(hostOf('v3/pay/transactions/jsapi')).to.equal(undefined);
     expect(hostOf('v3/globalx')).to.equal(undefined);
+    // Two families whose YAML names no host, on the Hong Kong host by the same repository's src/.
+    expect(hostOf('global/v3/customs/orders')).to.equal(HK);
+    expect(hostOf('v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel')).to.equal(HK);
+    expect(hostOf('v3/payscore/partner/serviceorder')).to.equal(undefined);
     expect(HOST_NAMES).to.include.members(['apihk.mch.weixin.qq.com', 'fraud.mch.weixin.qq.com', 'payapp.mch.weixin.qq.com']);
     expect(routeOf('v3/applyment4sub/applyment', {})).to.deep.equal({ template: 'v3/applyment4sub/applyment/', baseURL: undefined });
   });
@@ -50,9 +54,13 @@ describe('hosts', () => {
     // An APIv2 operation: signed the APIv2 way, sent to its host without the `v2` segment.
     await settle(wxpay.v2.risk.getpublickey.post({ xml: { mch_id: sandbox.mchid, sign_type: 'MD5' } }));
     await settle(wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '42', query: { mchid: '1' } }));
+    await settle(wxpay.global.v3.customs.orders.get({ query: { appid: 'wx', mchid: '1', order_type: 'out_trade_no', order_no: 'o1', customs: 'NINGBO' } }));
+    await settle(wxpay['v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel'].post({ out_order_no: 'o1', json: { sub_mchid: '2', service_id: 's', reason: 'r' } }));
     expect(seen.map((request) => request.url)).to.deep.equal([
       'https://fraud.mch.weixin.qq.com/risk/getpublickey',
       'https://api.mch.weixin.qq.com/v3/pay/transactions/id/42?mchid=1',
+      `${HK}global/v3/customs/orders?appid=wx&mchid=1&order_type=out_trade_no&order_no=o1&customs=NINGBO`,
+      `${HK}v3/payscore/oversea/partner/serviceorder/o1/cancel`,
     ]);
   });
 

@@ -48,4 +48,4 @@ export interface Facts {
 export const TREES: readonly string[];
 export function labelOf(description: unknown): string | undefined;
 export function variablesOf(template: string): string[];
-export function importDocs(docs: string, options?: { commit?: string; overlay?: Record<string, Record<string, Record<string, object>>> }): { facts: Facts; report: Record<string, string[]> };
+export function importDocs(docs: string, options?: { commit?: string; overlay?: Record<string, Record<string, Record<string, unknown>>> }): { facts: Facts; report: Record<string, string[]> };

@@ -336,11 +336,20 @@ function relaxAlternatives(op, report) {
   }
 }
 
-/** Puts overlay facts (which win) onto an operation: `'json.a.b': { enum: [...] }`. */
+/**
+ * Puts overlay facts (which win) onto an operation: `'json.a.b': { enum: [...] }` for a field, or
+ * `host: 'https://…/'` for the host it is served from.
+ */
 function applyOverlay(op, entries, report) {
   if (!entries) return;
   const roots = { path: op.path, query: op.query, json: op.body, response: op.response };
   for (const [field, facts] of Object.entries(entries)) {
+    if (field === 'host') {
+      if (typeof facts !== 'string' || !/^https:\/\/[a-z0-9.-]+\/$/.test(facts)) throw new Error(`overlay: ${op.method.toUpperCase()} ${op.template} has a host that is not https://name/: ${facts}`);
+      op.host = facts;
+      report.add('overlay-wins', `${op.method.toUpperCase()} ${op.template}`, `host ${facts}`);
+      continue;
+    }
     const [root, ...names] = field.split('.');
     let node = roots[root];
     for (const name of names) node = node?.properties?.[name];

@@ -321,7 +321,7 @@ export interface Paths extends Templates, Prefixes {
   for (const op of facts.operations) if (op.host && !Object.keys(HOST_FAMILIES).some((prefix) => op.template.startsWith(prefix) && HOST_FAMILIES[prefix] === op.host)) hosts[nodePath(op.template)] = op.host;
   out['hosts.ts'] = `${BANNER}
 
-/** Operations served from another WeChat Pay host (the facts' \`x-base-uri\`), by template: the base URL. */
+/** Operations served from another WeChat Pay host (the facts' \`x-base-uri\`, or overlay.json's \`host\`), by template: the base URL. */
 export const HOSTS: Readonly<Record<string, string>> = ${JSON.stringify(hosts, null, 2)};
 
 /** Families served from another host, by template prefix: the cross-border \`v3/global/…\` on the Hong Kong host. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { importDocs, labelOf } from '../../../scripts/openapi/facts.mjs';
 
 const docs = fileURLToPath(new URL('./fixture/docs', import.meta.url));
-const overlay = { 'v3/demo/applyment/': { post: { 'json.business_code': { enum: ['A', 'B'] } } } };
+const overlay = { 'v3/demo/applyment/': { post: { 'json.business_code': { enum: ['A', 'B'] } } }, 'global/v3/customs/orders': { get: { host: 'https://apihk.mch.weixin.qq.com/' } } };
 const { facts, report } = importDocs(docs, { commit: 'f'.repeat(40), overlay });
 // Facts are loosely typed JSON; the assertions below check their exact shape.
 const op = (template: string, method = 'post'): any => facts.operations.find((candidate) => candidate.template === template && candidate.method === method)!;
@@ -104,7 +104,13 @@ describe('scripts/openapi: importer', () => {
 
   it('lets the overlay win over the YAML, and refuses an overlay field that does not exist', () => {
     expect(op('v3/demo/applyment/').body.properties.business_code).to.deep.equal({ type: 'string', enum: ['A', 'B'] });
-    expect(report['overlay-wins']).to.deep.equal(['POST v3/demo/applyment/: json.business_code']);
+    expect(report['overlay-wins']).to.deep.equal(['GET global/v3/customs/orders: host https://apihk.mch.weixin.qq.com/', 'POST v3/demo/applyment/: json.business_code']);
     expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment/': { post: { 'json.nope': { enum: ['A'] } } } } })).to.throw(/has no field json\.nope/);
+    // A host the YAML does not name (the repository's src/ gives it): an https origin and nothing else.
+    expect(op('global/v3/customs/orders', 'get').host).to.equal('https://apihk.mch.weixin.qq.com/');
+    expect(importDocs(docs, { commit: 'x' }).facts.operations.find((candidate) => candidate.template === 'global/v3/customs/orders')).to.not.have.property('host');
+    for (const host of ['http://apihk.mch.weixin.qq.com/', 'https://apihk.mch.weixin.qq.com/global/', 'https://apihk.mch.weixin.qq.com', 42]) {
+      expect(() => importDocs(docs, { commit: 'x', overlay: { 'global/v3/customs/orders': { get: { host } } } })).to.throw(/host that is not https:\/\/name\//);
+    }
   });
 });
