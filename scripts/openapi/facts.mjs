@@ -62,7 +62,8 @@ class Report {
 
 /**
  * Imports the docs/ folder of a checkout. `overlay` holds facts that win over the YAML (the seed
- * endpoints' enums, taken from their hand-written pages): `{ template: { method: { 'json.a.b': { enum } } } }`.
+ * endpoints' enums, taken from their hand-written pages; hosts the YAML does not name):
+ * `{ template: { method: { 'json.a.b': { enum }, host: 'https://…/' } } }`.
  */
 export function importDocs(docs, { commit, overlay = {} } = {}) {
   const report = new Report();
@@ -206,6 +207,9 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
     relaxAlternatives(op, report);
     applyOverlay(op, overlay[op.template]?.[op.method], report);
   }
+  // An overlay entry no operation takes (a typo, an operation gone upstream) would win nothing, silently.
+  const stray = Object.entries(overlay).flatMap(([template, methods]) => Object.keys(methods).filter((method) => !operations.some((op) => op.template === template && op.method === method)).map((method) => `${method.toUpperCase()} ${template}`));
+  if (stray.length) throw new Error(`overlay: no such operation: ${stray.join(', ')}`);
   operations.sort((a, b) => (a.template === b.template ? METHODS.indexOf(a.method) - METHODS.indexOf(b.method) : a.template < b.template ? -1 : 1));
   const counts = Object.fromEntries(TREES.map((tree) => [tree, operations.filter((op) => op.tree === tree).length]));
   return {

@@ -102,10 +102,11 @@ describe('scripts/openapi: importer', () => {
     expect(labelOf('一二三四五六七八九十一二三四五六七八九十一二三四五')).to.equal(undefined);
   });
 
-  it('lets the overlay win over the YAML, and refuses an overlay field that does not exist', () => {
+  it('lets the overlay win over the YAML, and refuses an overlay field or operation that does not exist', () => {
     expect(op('v3/demo/applyment/').body.properties.business_code).to.deep.equal({ type: 'string', enum: ['A', 'B'] });
     expect(report['overlay-wins']).to.deep.equal(['GET global/v3/customs/orders: host https://apihk.mch.weixin.qq.com/', 'POST v3/demo/applyment/: json.business_code']);
     expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment/': { post: { 'json.nope': { enum: ['A'] } } } } })).to.throw(/has no field json\.nope/);
+    expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment': { post: { host: 'https://apihk.mch.weixin.qq.com/' } }, 'hk/v3/refunds': { put: {} } } })).to.throw(/no such operation: POST v3\/demo\/applyment, PUT hk\/v3\/refunds/);
     // A host the YAML does not name (the repository's src/ gives it): an https origin and nothing else.
     expect(op('global/v3/customs/orders', 'get').host).to.equal('https://apihk.mch.weixin.qq.com/');
     expect(importDocs(docs, { commit: 'x' }).facts.operations.find((candidate) => candidate.template === 'global/v3/customs/orders')).to.not.have.property('host');
