@@ -31,8 +31,9 @@ export interface ClientOptions extends Omit<CreateAxiosDefaults, 'headers' | 'tr
   baseURL?: string;
   /**
    * Where other WeChat Pay hosts are reached, by host name: operations served elsewhere (the
-   * `v3/global/…` family on `apihk.mch.weixin.qq.com`, a few APIv2 ones) go to their own host by
-   * default, or to the URL given here.
+   * `v3/global/…` and `global/v3/customs/…` families and the overseas payscore on
+   * `apihk.mch.weixin.qq.com`, a few APIv2 ones) go to their own host by default, or to the URL
+   * given here.
    */
   hosts?: Record<string, string>;
   /** Extra default headers. */
