@@ -7,7 +7,7 @@ export type { WechatpayConfig, WechatpayV2Config, ClientOptions, KeyInput } from
 export { DEFAULT_MAX_CONTENT_LENGTH } from './decorator.js';
 export type { RequestOptions, CallOptions, QueryValue } from './decorator.js';
 export type { WechatpayClient, ChainNode, AnyNode, WechatpayResponse, TypedOptions, Template, RequestOf, ResponseOf } from './types.js';
-export type { Call, CallOptional, UploadFile, V2CallOptions, FileAnswer, JsonOrBody } from './operation.js';
+export type { Call, CallOptional, UploadFile, V2UploadFile, V2CallOptions, FileAnswer, JsonOrBody } from './operation.js';
 export type * from './registry.js';
 export { WechatpayError, ArgumentError, ApiError, VerificationError, TransportError } from './errors.js';
 export type { ErrorCode, WechatpayErrorCode, ArgumentErrorCode, VerificationErrorCode, TransportErrorCode } from './errors.js';

@@ -38,6 +38,12 @@ export interface UploadFile<M extends object = Record<string, unknown>> extends 
   meta?: M;
 }
 
+/** The `upload` option of an APIv2 upload: the file alone; its text fields go in `xml`. */
+export interface V2UploadFile extends Omit<Upload, 'meta' | 'fields'> {
+  meta?: never;
+  fields?: never;
+}
+
 /** Options of every APIv2 (`v2/…`) call besides its `xml`/`query`. */
 export interface V2CallOptions extends CallOptions {
   /** Mutual TLS with the merchant API certificate (`merchant` in the config), for the operations that require it. */

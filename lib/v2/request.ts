@@ -109,6 +109,8 @@ function mediaForm(template: string, upload: Upload, fields: Record<string, stri
   const field = UPLOADS[template]?.field;
   if (field === undefined) throw new ArgumentError('ERR_OPTIONS', `${template} takes no "upload"`);
   if (upload.fields !== undefined) throw new ArgumentError('ERR_OPTIONS', 'an APIv2 upload\'s text fields go in "xml", not "upload.fields"');
+  // Nothing of an APIv2 upload carries a meta JSON: given, it would be dropped unsent.
+  if (upload.meta !== undefined) throw new ArgumentError('ERR_OPTIONS', 'an APIv2 upload has no "upload.meta": its text fields go in "xml"');
   for (const computed of V2_UPLOAD_COMPUTED) {
     if (fields[computed] !== undefined) throw new ArgumentError('ERR_OPTIONS', `xml "${computed}" ${computed === 'nonce_str' ? 'is not a field of an upload' : 'is computed by the client'}`);
   }

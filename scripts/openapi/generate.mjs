@@ -189,12 +189,14 @@ export function generate(facts, registryText) {
       const fields = op.upload?.fields;
       // An APIv3 upload's own text fields go as form fields beside meta and the file, unsigned: `upload.fields`.
       const ownFields = fields && op.tree !== 'v2' ? ` & { fields${hasRequired(fields) ? '' : '?'}: ${typeOf(fields, 1, 'in')} }` : '';
-      members.push(`  upload: UploadFile${metaType && metaType !== 'Record<string, unknown>' ? `<${metaType}>${needMeta ? ` & { meta: ${base}Meta }` : ''}` : ''}${ownFields};`);
+      // An APIv2 upload is the file alone: no meta, its text fields in `xml`.
+      const uploadType = op.tree === 'v2' ? 'V2UploadFile' : 'UploadFile';
+      members.push(`  upload: ${uploadType}${metaType && metaType !== 'Record<string, unknown>' ? `<${metaType}>${needMeta ? ` & { meta: ${base}Meta }` : ''}` : ''}${ownFields};`);
       const beside = computed.length ? ` beside ${computed.map((name) => `\`${name}\``).join(' and ')} (the client computes ${computed.length > 1 ? 'those' : 'it'})` : ', every one given by the caller (the client computes none)';
       if (needMeta) out.push(`/** The \`upload.meta\` fields of ${link}${beside}. */\n${declare(`${base}Meta`, metaType)}`);
       // An APIv2 upload's text fields go as `xml` (the form's fields beside the file, which its sign covers).
       if (fields && op.tree === 'v2') members.push(`  xml${hasRequired(fields, V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED) ? '' : '?'}: ${typeOf(fields, 1, 'in', V2_UPLOAD_COMPUTED, V2_UPLOAD_FILLED)};`);
-      used[file].add('UploadFile');
+      used[file].add(uploadType);
       required = true;
     } else if (op.body) {
       const need = op.bodyRequired === true && hasRequired(op.body);

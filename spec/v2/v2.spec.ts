@@ -191,8 +191,15 @@ describe('APIv2: refused before sending, v2-only clients', () => {
       expect(given.code).to.equal('ERR_OPTIONS');
       expect(given.message).to.include(`xml "${computed}"`);
     }
+    // @ts-expect-error an APIv2 upload's text fields go in xml
     const asFields = await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload: { ...upload, fields: { mch_id: '1900000109' } } }));
     expect([asFields.code, asFields.message]).to.deep.equal(['ERR_OPTIONS', 'an APIv2 upload\'s text fields go in "xml", not "upload.fields"']);
+    // @ts-expect-error an APIv2 upload has no meta
+    const asMeta = await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload: { ...upload, meta: { mch_id: '1900000109' } } }));
+    expect([asMeta.code, asMeta.message]).to.deep.equal(['ERR_OPTIONS', 'an APIv2 upload has no "upload.meta": its text fields go in "xml"']);
+    const untyped: string = 'v2/secapi/mch/uploadmedia';
+    const untypedMeta = await rejection(wxpay.chain(untyped).post({ upload: { ...upload, meta: { a: 1 } } }));
+    expect(untypedMeta.code).to.equal('ERR_OPTIONS');
     const without = await rejection(Builder.factory({ secret: KEY }).v2.secapi.mch.uploadmedia.post({ upload }));
     expect([without.code, without.message]).to.deep.equal(['ERR_OPTIONS', 'v2/secapi/mch/uploadmedia needs "mch_id": set config.mchid or give xml.mch_id']);
     expect((await rejection(wxpay.v2.secapi.mch.uploadmedia.post({ upload, xml: { mch_id: '1900000110' } }))).code).to.equal('ERR_CONFIG');
