@@ -10,6 +10,7 @@ import type { Hooks } from './transport/hooks.js';
 import { retryPolicyOf, type RetryOptions } from './transport/retry.js';
 import { ArgumentError, WechatpayError } from './errors.js';
 import { Rsa } from './crypto/rsa.js';
+import { SEALED_BYTES, type Sealed } from './crypto/sealed.js';
 import { KeyRing } from './keyring.js';
 import { preferredKeyId, signer } from './signer.js';
 import { verifier } from './verifier.js';
@@ -213,7 +214,10 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
   const dispatchV2 = dispatcher(sender(v2Instance), v2Decorator({ ...config, mchid }, v2Instance, onRejected));
   const noV3 = () => new ArgumentError('ERR_CONFIG', 'this client has no APIv3 keys (serial, privateKey, certs): only v2/… calls are possible');
   let dispatchV3: Dispatch = () => Promise.reject(noV3());
-  let encrypt = (_text: string): string => {
+  let encrypt = (_text: string): Sealed => {
+    throw noV3();
+  };
+  let decrypt = (_value: string): string => {
     throw noV3();
   };
   let download = (() => Promise.reject(noV3())) as Download;
@@ -223,13 +227,17 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
     instance.interceptors.request.use(signer(instance, { mchid: v3.mchid, serial, privateKey, keys }));
     // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
     instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);
-    dispatchV3 = dispatcher(sender(instance), decorate);
+    // Encrypted fields must hold ciphertexts the size of the key `encrypt` uses.
+    const sealedBytes = () => Math.floor((keys.get(preferredKeyId(keys) ?? '')?.asymmetricKeyDetails?.modulusLength ?? SEALED_BYTES * 8) / 8);
+    dispatchV3 = dispatcher(sender(instance), (method, template, options) => decorate(method, template, options, sealedBytes));
     // `encrypt` uses the key `Wechatpay-Serial` names on every request (preferredKeyId), so the two always match.
-    encrypt = (text: string): string => {
+    encrypt = (text: string): Sealed => {
       const id = preferredKeyId(keys);
       if (id === undefined) throw new ArgumentError('ERR_CONFIG', 'no WeChat Pay key is held: every configured certificate has expired');
       return Rsa.encrypt(text, keys.get(id)!);
     };
+    // Answers' encrypted fields are sealed under the merchant's own key, which signs every request.
+    decrypt = (value: string): string => Rsa.decrypt(value, privateKey);
     // A download URL may point at either origin.
     download = downloader({
       baseURLs: [baseURL, backupBaseURL],
@@ -239,7 +247,7 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
     });
   }
   const dispatch: Dispatch = (method, template, options) => (isV2(template) ? dispatchV2(method, template, options) : dispatchV3(method, template, options));
-  return createChain(dispatch, `[Wechatpay mchid=${mchid ?? '-'} ${baseURL}]`, undefined, { encrypt, download }) as WechatpayClient;
+  return createChain(dispatch, `[Wechatpay mchid=${mchid ?? '-'} ${baseURL}]`, undefined, { encrypt, decrypt, download }) as WechatpayClient;
 }
 
 /** The client class, for those coming from wechatpay-axios-plugin: `new Wechatpay(config)`. */

@@ -5,6 +5,8 @@ import { expand, hasLoneSurrogate, variablesOf } from './template.js';
 import { isUnsigned } from './verifier.js';
 import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
 import { UPLOADS } from './endpoints/uploads.js';
+import { checkSealed } from './crypto/sealed-fields.js';
+import { SEALED_BYTES } from './crypto/sealed.js';
 
 /** A query string's values: arrays repeat the key, `undefined` and `null` are left out. */
 export type QueryValue = string | number | boolean | null | undefined;
@@ -126,10 +128,11 @@ function bodyOf(options: RequestOptions): Buffer | undefined {
 
 /**
  * Turns a call's options into an axios request config: expands the template, builds the
- * query string, serializes the body once (as a Buffer, so axios sends it untouched).
+ * query string, serializes the body once (as a Buffer, so axios sends it untouched), and checks
+ * that every encrypted field holds a ciphertext of `sealedBytes()` bytes (the client's WeChat Pay key).
  * Throws an {@link ArgumentError} on bad input, before anything is sent.
  */
-export function decorate(method: string, template: string, options: RequestOptions = {}): DecoratedConfig {
+export function decorate(method: string, template: string, options: RequestOptions = {}, sealedBytes: () => number = () => SEALED_BYTES): DecoratedConfig {
   if (options === null || typeof options !== 'object') {
     throw new ArgumentError('ERR_OPTIONS', `options of ${method.toUpperCase()} ${template} must be an object`);
   }
@@ -158,6 +161,9 @@ export function decorate(method: string, template: string, options: RequestOptio
   }
   const search = queryString(query);
   const data = bodyOf(options);
+  // Clear text where WeChat Pay wants a ciphertext (a transfer's user_name, …) never leaves. The
+  // bytes about to be sent are what is read (a raw body as well), not the object they came from.
+  checkSealed(template, method, () => ({ json: data === undefined ? undefined : jsonOf(data), query, meta: upload?.meta }), sealedBytes);
   if (upload !== undefined) {
     if (data !== undefined) throw new ArgumentError('ERR_OPTIONS', 'give either "upload" or "json"/"body", not both');
   }
@@ -179,6 +185,15 @@ export function decorate(method: string, template: string, options: RequestOptio
     responseType: responseType === 'stream' ? 'stream' : 'arraybuffer',
     wechatpay: { template, responseType, ...(multipart ? { multipart } : {}) },
   };
+}
+
+/** The JSON a raw body carries, or undefined when it carries none (WeChat Pay refuses that itself). */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A timeout is a finite number of milliseconds, 0 meaning none. */

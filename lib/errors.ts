@@ -57,7 +57,7 @@ export class WechatpayError extends Error {
 }
 
 /** Codes of {@link ArgumentError}: bad configuration or request options, raised before any byte is sent. */
-export type ArgumentErrorCode = 'ERR_CONFIG' | 'ERR_PATH_PARAM' | 'ERR_OPTIONS' | 'ERR_ARGUMENT' | 'ERR_UPLOAD' | 'ERR_DOWNLOAD_URL';
+export type ArgumentErrorCode = 'ERR_CONFIG' | 'ERR_PATH_PARAM' | 'ERR_OPTIONS' | 'ERR_ARGUMENT' | 'ERR_UPLOAD' | 'ERR_DOWNLOAD_URL' | 'ERR_CIPHERTEXT';
 
 /** Bad configuration or request options, detected before the network is touched. */
 export class ArgumentError extends WechatpayError {

@@ -13,7 +13,7 @@ export { WechatpayError, ArgumentError, ApiError, VerificationError, TransportEr
 export type { ErrorCode, WechatpayErrorCode, ArgumentErrorCode, VerificationErrorCode, TransportErrorCode } from './errors.js';
 export type { RetryOptions } from './transport/retry.js';
 export type { Hooks, AttemptInfo, ResponseInfo, ErrorInfo } from './transport/hooks.js';
-export { Rsa, AesGcm, Hash, Formatter } from './crypto/index.js';
+export { Rsa, AesGcm, Hash, Formatter, Sealed } from './crypto/index.js';
 export { UNSIGNED_PATHS, isUnsigned } from './files/unsigned.js';
 export { Bill } from './files/bill.js';
 export type { ParsedBill } from './files/bill.js';

@@ -10,6 +10,7 @@ import type { Operation } from './registry.js';
 import type { Root, Templates } from './endpoints/nodes.js';
 import type { Call, JsonOrBody, Nd, NodeAt, UntypedVerb, Verbs } from './operation.js';
 import type { Download } from './files/download.js';
+import type { Sealed } from './crypto/sealed.js';
 
 /** A verified answer: axios's response with `data` parsed. */
 export type WechatpayResponse<T = any> = AxiosResponse<T>;
@@ -45,9 +46,18 @@ export type WechatpayClient = Nd<Root> & {
    * Encrypts a sensitive field (RSA-OAEP, SHA-1) under the client's preferred WeChat Pay key, the
    * one every request names in `Wechatpay-Serial`. Root only: `wxpay.v3.encrypt` is a path segment.
    *
+   * The result is {@link Sealed}: the only type the encrypted fields of a request accept.
+   *
    * @throws ArgumentError `ERR_ARGUMENT` past the OAEP limit (214 UTF-8 bytes for RSA-2048).
    */
-  encrypt(text: string): string;
+  encrypt(text: string): Sealed;
+  /**
+   * Opens an encrypted field of an answer (a complaint's `payer_phone`, a transfer's `user_name`):
+   * RSA-OAEP (SHA-1) under the merchant private key the client already signs with. Root only.
+   *
+   * @throws WechatpayError `ERR_DECRYPT` when the value is not base64 or was not sealed under that key.
+   */
+  decrypt(value: Sealed | string): string;
   /**
    * Downloads a file WeChat Pay serves unsigned (a bill's `download_url`, a receipt, a complaint
    * image path): a signed GET, only to the origin of `baseURL` or `backupBaseURL`, checked by the

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { ArgumentError, WechatpayError } from '../errors.js';
 import loadForge from '../forge.cjs';
+import type { Sealed } from './sealed.js';
 
 /** Which half of a key pair {@link Rsa.from} must return. */
 export type RsaKeyType = 'private' | 'public';
@@ -43,7 +44,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const OAEP_SHA1_OVERHEAD = 42;
 
 /** `Buffer.from(x, 'base64')` skips junk characters silently; signatures and ciphertexts must not. */
-function strictBase64(text: string): Buffer | undefined {
+export function strictBase64(text: string): Buffer | undefined {
   return typeof text === 'string' && text.length > 0 && text.length % 4 === 0 && BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
 }
 
@@ -319,18 +320,19 @@ export const Rsa = {
 
   /**
    * Encrypts a sensitive field with RSA-OAEP (SHA-1, MGF1-SHA1), the only padding WeChat Pay accepts
-   * for new integrations; PKCS#1 v1.5 encryption is deliberately not offered.
+   * for new integrations; PKCS#1 v1.5 encryption is deliberately not offered. The result is
+   * {@link Sealed}, the type WeChat Pay's encrypted request fields accept.
    *
    * @throws ArgumentError `ERR_ARGUMENT` when the UTF-8 plaintext exceeds the OAEP limit (214 bytes for RSA-2048).
    */
-  encrypt(plaintext: string, publicKey: KeyObject): string {
+  encrypt(plaintext: string, publicKey: KeyObject): Sealed {
     requireRsaKey(publicKey, undefined, 'Rsa.encrypt');
     const bytes = Buffer.from(plaintext, 'utf8');
     const limit = oaepLimit(publicKey);
     if (bytes.length > limit) {
       throw new ArgumentError('ERR_ARGUMENT', `Rsa.encrypt: plaintext is ${bytes.length} bytes, RSA-OAEP with this key takes at most ${limit}`);
     }
-    return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, bytes).toString('base64');
+    return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, bytes).toString('base64') as Sealed;
   },
 
   /**

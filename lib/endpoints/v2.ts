@@ -1020,12 +1020,12 @@ export interface V2MchriskQuerymchriskPost extends V2CallOptions {
   xml: {
     /** 服务商号 */ mch_id: string;
     /** 平台证书序列号 */ cert_serial_number?: string;
-    /** 身份证号（需加密） — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificates_number?: string;
-    /** 身份证所有人姓名（需加密） — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificates_name?: string;
-    /** 结算账号（需加密） — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ settlement_card_no?: string;
-    /** 结算户名（需加密） — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ settlement_card_name?: string;
+    /** 身份证号（需加密） — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ certificates_number?: string;
+    /** 身份证所有人姓名（需加密） — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ certificates_name?: string;
+    /** 结算账号（需加密） — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ settlement_card_no?: string;
+    /** 结算户名（需加密） — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ settlement_card_name?: string;
     /** 结算银行 */ settlement_card_bank?: string;
-    /** 营业执照编号（需加密） — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ business_license_number?: string;
+    /** 营业执照编号（需加密） — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ business_license_number?: string;
     /** 公司名称 */ company_name?: string;
     /** 门店地址 */ store_address?: string;
     /** 门店经度 */ store_longitude?: string;
@@ -1606,8 +1606,8 @@ export interface V2MmpaysptransPayBankPost extends V2CallOptions {
     /** 商户企业付款单号 */ partner_trade_no: string;
     /** 随机字符串 */ nonce_str?: string;
     /** 签名 */ sign?: string;
-    /** 收款方银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ enc_bank_no: string;
-    /** 收款方用户名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ enc_true_name: string;
+    /** 收款方银行卡号 — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ enc_bank_no: string;
+    /** 收款方用户名 — Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`. */ enc_true_name: string;
     /** 收款方开户行 */ bank_code: string;
     /** 付款金额 */ amount: number;
     /** 付款说明 */ desc?: string;

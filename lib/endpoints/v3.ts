@@ -2,6 +2,7 @@
 import type { RawAxiosRequestHeaders } from 'axios';
 import type { CallOptions } from '../decorator.js';
 import type { UploadFile } from '../operation.js';
+import type { Sealed } from '../crypto/sealed.js';
 
 /** The options of `GET /v3/abnormal-fund-processing/receipts/{receipt_id}`. */
 export interface V3AbnormalFundProcessingReceiptsByReceiptIdGet extends CallOptions {
@@ -126,8 +127,8 @@ export interface V3AbnormalFundProcessingReceiptsByReceiptIdTransferInstructions
 export interface V3AggracctBcWbChannelAccountBalanceGet extends CallOptions {
   query: {
     /** 微信支付商户号 */ mchid: string;
-    /** 额度台账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
-    /** 卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+    /** 额度台账号 */ bal_account_no: string;
+    /** 卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
     /** 商户子账户协议号 */ sgn_no?: string;
     /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
   };
@@ -143,8 +144,8 @@ export interface V3AggracctBcWbChannelAccountBalanceGetAnswer {
 export interface V3AggracctBcWbChannelAccountMchArchivesGet extends CallOptions {
   query: {
     /** 微信支付商户号 */ mchid: string;
-    /** 额度台账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
-    /** 卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+    /** 额度台账号 */ bal_account_no: string;
+    /** 卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
     /** 商户子账户协议号 */ sgn_no?: string;
     /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
   };
@@ -153,11 +154,11 @@ export interface V3AggracctBcWbChannelAccountMchArchivesGet extends CallOptions 
 /** The answer (`data`) of `GET /v3/aggracct-bc/wb-channel/account/mch_archives`. */
 export interface V3AggracctBcWbChannelAccountMchArchivesGetAnswer {
   /** 微信支付商户号 */ mchid?: string;
-  /** 额度台账号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ bal_account_no?: string;
+  /** 额度台账号 */ bal_account_no?: string;
   /** 主体类型 */ merchant_type?: '1' | '2' | '3';
   /** 主体证件类型 */ merchant_id_type?: '12';
-  /** 主体证件登记名称 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ merchant_name?: string;
-  /** 主体证件号码 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ merchant_id_no?: string;
+  /** 主体证件登记名称 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ merchant_name?: Sealed;
+  /** 主体证件号码 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ merchant_id_no?: Sealed;
   /** 主体证件有效期起始日 */ effective_date?: string;
   /** 主体证件有效期结束日 */ expire_date?: string;
   /** 主体证件正面影像ID */ merchant_img_front_id?: string;
@@ -165,28 +166,28 @@ export interface V3AggracctBcWbChannelAccountMchArchivesGetAnswer {
   /** 主体经营范围 */ business_scope?: string;
   /** 法定代表人信息 */ legal_representative?: {
     /** 法定代表人证件类型 */ legal_representative_id_type: '01';
-    /** 法定代表人姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ legal_representative_name: string;
-    /** 法定代表人证件号码 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ legal_representative_id_no: string;
+    /** 法定代表人姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ legal_representative_name: Sealed;
+    /** 法定代表人证件号码 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ legal_representative_id_no: Sealed;
     /** 法定代表人证件有效期起始日 */ legal_representative_effective_date: string;
     /** 法定代表人证件有效期结束日 */ legal_representative_expire_date: string;
     /** 法定代表人证件正面影像ID */ legal_representative_img_front_id: string;
     /** 法定代表人证件反面影像ID */ legal_representative_img_back_id: string;
-    /** 法定代表人居住地址 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ legal_representative_address: string;
+    /** 法定代表人居住地址 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ legal_representative_address: Sealed;
     /** 法定代表人发证机关 */ legal_representative_issue_authority?: string;
     /** 法定代表人民族 */ legal_representative_nation?: string;
   };
   /** 受益所有人信息列表 */ beneficial_owner?: Array<{
     /** 受益所有人编号 */ beneficial_owner_no: string;
     /** 受益所有人证件类型 */ beneficial_owner_id_type: '01';
-    /** 受益所有人姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ beneficial_owner_name: string;
-    /** 受益所有人证件号码 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ beneficial_owner_id_no: string;
+    /** 受益所有人姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ beneficial_owner_name: Sealed;
+    /** 受益所有人证件号码 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ beneficial_owner_id_no: Sealed;
     /** 受益所有人证件有效期起始日 */ beneficial_owner_effective_date: string;
     /** 受益所有人证件有效期结束日 */ beneficial_owner_expire_date: string;
     /** 受益所有人证件正面影像ID */ beneficial_owner_img_front_id: string;
     /** 受益所有人证件反面影像ID */ beneficial_owner_img_back_id: string;
-    /** 受益所有人居住地址 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ beneficial_owner_address: string;
+    /** 受益所有人居住地址 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ beneficial_owner_address: Sealed;
   }>;
-  /** 卡号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ card_no?: string;
+  /** 卡号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ card_no?: Sealed;
   /** 商户子账户协议号 */ sgn_no?: string;
 }
 
@@ -214,7 +215,7 @@ export interface V3AggracctBcWbChannelAccountMchMediaGetAnswer {
 export interface V3AggracctBcWbChannelBankChannelAccountRenamePostJson {
   /** 渠道结算银行账户更名外部系统单号 */ out_request_no: string;
   /** 目标商户号 */ mchid: string;
-  /** 台账ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
+  /** 台账ID */ bal_account_no: string;
   /** 变更类型 */ change_scene: 'SUBJECT_INFO_RENAME';
   /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
@@ -245,8 +246,8 @@ export interface V3AggracctBcWbChannelBankChannelAccountRenamePostAnswer {
   /** 微信支付更名受理返回的申请单号 */ application_id: string;
   /** 渠道结算银行账户更名外部系统单号 */ out_request_no: string;
   /** 目标商户号 */ mchid: string;
-  /** 台账ID — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ bal_account_no: string;
-  /** 目标账户名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ new_account_name: string;
+  /** 台账ID */ bal_account_no: string;
+  /** 目标账户名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ new_account_name: Sealed;
   /** 申请单状态 */ application_state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
   /** 完成时间 */ finish_time?: string;
   /** 失败错误码 */ fail_code?: string;
@@ -258,7 +259,7 @@ export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGet
   /** 微信支付更名受理返回的申请单号 */ application_id: string;
   query: {
     /** 目标商户号 */ mchid: string;
-    /** 台账ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
+    /** 台账ID */ bal_account_no: string;
   };
 }
 
@@ -268,8 +269,8 @@ export interface V3AggracctBcWbChannelBankChannelAccountRenameByApplicationIdGet
   /** 微信支付更名受理返回的申请单号 */ application_id: string;
   /** 渠道结算银行账户更名外部系统单号 */ out_request_no: string;
   /** 目标商户号 */ mchid: string;
-  /** 台账ID — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ bal_account_no: string;
-  /** 目标账户名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ new_account_name: string;
+  /** 台账ID */ bal_account_no: string;
+  /** 目标账户名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ new_account_name: Sealed;
   /** 申请单状态 */ application_state: 'PROCESSING' | 'SUCCESS' | 'FAIL';
   /** 完成时间 */ finish_time?: string;
   /** 失败错误码 */ fail_code?: string;
@@ -317,11 +318,11 @@ export interface V3AggracctBcWbChannelControlOrdersInfoUpdateResultNotifyPostAns
 export interface V3AggracctBcWbChannelControlOrdersPunishPostJson {
   /** 微众管控单号 */ out_request_no: string;
   /** 目标下管商户号 */ mchid: string;
-  /** 目标下管台账ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
+  /** 目标下管台账ID */ bal_account_no: string;
   /** 管控场景 */ punish_scene: number;
   /** 管控原因 */ punish_reason?: string;
   /** 管控结束时间 */ punish_end_time?: string;
-  /** 目标下管卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+  /** 目标下管卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
   /** 目标下管商户子账户协议号 */ sgn_no?: string;
   /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
   /** 微众资金划回策略 */ fund_repatriation_strategy?: 'ALL_FORBIDDEN' | 'ALL_ALLOWED_WHEN_UNIQUE';
@@ -359,9 +360,9 @@ export interface V3AggracctBcWbChannelControlOrdersRecoverPostJson {
   /** 关联微众管控单号 */ related_webank_punish_no: string;
   /** 关联微信支付管控单号 */ related_wxpay_punish_no: string;
   /** 目标解管商户号 */ mchid: string;
-  /** 目标解管台账ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
+  /** 目标解管台账ID */ bal_account_no: string;
   /** 解管原因描述 */ recover_reason: string;
-  /** 目标下管卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+  /** 目标下管卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
   /** 目标下管商户子账户协议号 */ sgn_no?: string;
   /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
@@ -440,12 +441,12 @@ export interface V3AggracctBcWbChannelControlOrdersByOutRequestNoGetAnswer {
 /** The `json` body of `POST /v3/aggracct-bc/wb-channel/special-reduction`. */
 export interface V3AggracctBcWbChannelSpecialReductionPostJson {
   /** 微信支付商户号 */ mchid: string;
-  /** 额度台账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
+  /** 额度台账号 */ bal_account_no: string;
   /** 特殊减额单号 */ out_request_no: string;
   /** 特殊减额类型 */ reduction_type: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION';
   /** 减额金额 */ amount: number;
   /** 特殊减额原因 */ reason?: string;
-  /** 卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+  /** 卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
   /** 商户账户协议号 */ sgn_no?: string;
   /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
 }
@@ -473,7 +474,7 @@ export interface V3AggracctBcWbChannelSpecialReductionPostWithBody extends V3Agg
 /** The answer (`data`) of `POST /v3/aggracct-bc/wb-channel/special-reduction`. */
 export interface V3AggracctBcWbChannelSpecialReductionPostAnswer {
   /** 微信支付商户号 */ mchid?: string;
-  /** 额度台账号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ bal_account_no?: string;
+  /** 额度台账号 */ bal_account_no?: string;
   /** 特殊减额单号 */ out_request_no?: string;
   /** 特殊减额类型 */ reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION';
   /** 减额金额 */ amount?: number;
@@ -490,8 +491,8 @@ export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGet extends 
   /** 特殊减额单号 */ out_request_no: string;
   query: {
     /** 微信支付商户号 */ mchid: string;
-    /** 额度台账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bal_account_no: string;
-    /** 卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_no?: string;
+    /** 额度台账号 */ bal_account_no: string;
+    /** 卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_no?: Sealed;
     /** 商户子账户协议号 */ sgn_no?: string;
     /** 请求场景 */ req_scene?: 'SJT_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT' | 'SJT_MICRO_MERCHANT' | 'WX_SHOP_CONVENIENT_SETTLEMENT_SERVICE_MERCHANT';
   };
@@ -500,7 +501,7 @@ export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGet extends 
 /** The answer (`data`) of `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`. */
 export interface V3AggracctBcWbChannelSpecialReductionByOutRequestNoGetAnswer {
   /** 微信支付商户号 */ mchid?: string;
-  /** 额度台账号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ bal_account_no?: string;
+  /** 额度台账号 */ bal_account_no?: string;
   /** 特殊减额单号 */ out_request_no?: string;
   /** 特殊减额类型 */ reduction_type?: 'FINANCIAL_PENALTY' | 'JUDICIAL_DEDUCTION';
   /** 减额金额 */ amount?: number;
@@ -542,8 +543,8 @@ export interface V3Apply4subSubMerchantsBySubMchidModifySettlementPostJson {
   /** 开户银行省市编码 */ bank_address_code: string;
   /** 开户银行全称（含支行） */ bank_name?: string;
   /** 开户银行联行号 */ bank_branch_id?: string;
-  /** 银行账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number: string;
-  /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name?: string;
+  /** 银行账号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number: Sealed;
+  /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name?: Sealed;
 }
 
 /** The options of `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`. */
@@ -608,15 +609,15 @@ export interface V3Apply4subjectApplymentPostJson {
   /** 业务申请编号 */ business_code: string;
   /** 联系人信息 */ contact_info: {
     /** 超级管理员类型 */ contact_type?: 'LEGAL' | 'SUPER';
-    /** 联系人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+    /** 联系人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 联系人身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 联系人身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 联系人证件正面照片 */ contact_id_doc_copy?: string;
     /** 联系人证件反面照片 */ contact_id_doc_copy_back?: string;
     /** 联系人证件有效期开始时间 */ contact_period_begin?: string;
     /** 联系人证件有效期结束时间 */ contact_period_end?: string;
     /** 业务办理授权函 */ business_authorization_letter?: string;
-    /** 联系人手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile: string;
+    /** 联系人手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile: Sealed;
   };
   /** 主体信息 */ subject_info: {
     /** 主体类型 */ subject_type: 'SUBJECT_TYPE_INDIVIDUAL' | 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INSTITUTIONS' | 'SUBJECT_TYPE_OTHERS' | 'SUBJECT_TYPE_MICRO' | 'SUBJECT_TYPE_GOVERNMENT' | 'SUBJECT_TYPE_INSTITUTIONS_CLONED';
@@ -660,10 +661,10 @@ export interface V3Apply4subjectApplymentPostJson {
     /** 超级管理员类型 */ id_holder_type?: 'LEGAL' | 'SUPER';
     identification_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
     /** 法定代表人说明函 */ authorize_letter_copy?: string;
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_number: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_number: Sealed;
     identification_valid_date: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_address?: string;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_address?: Sealed;
     /** 证件正面照片 */ identification_front_copy: string;
     /** 证件反面照片 */ identification_back_copy?: string;
     /** 经营者/法人是否为受益人 */ owner?: boolean;
@@ -672,9 +673,9 @@ export interface V3Apply4subjectApplymentPostJson {
     ubo_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
     /** 证件正面照片 */ ubo_id_doc_copy: string;
     /** 证件反面照片 */ ubo_id_doc_copy_back: string;
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_number: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_address: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_number: Sealed;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_address: Sealed;
     /** 证件有效期开始时间 */ ubo_period_begin: string;
     /** 证件有效期结束时间 */ ubo_period_end: string;
   }>;
@@ -735,17 +736,17 @@ export interface V3Applyment4subApplymentPostJson {
   /** 业务申请编号 */ business_code: string;
   /** 超级管理员信息 */ contact_info: {
     /** 超级管理员类型 */ contact_type: 'LEGAL' | 'SUPER';
-    /** 超级管理员姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_name: string;
+    /** 超级管理员姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_name: Sealed;
     contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 超级管理员身份证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_id_number?: string;
+    /** 超级管理员身份证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_id_number?: Sealed;
     /** 超级管理员证件正面照片 */ contact_id_doc_copy?: string;
     /** 超级管理员证件反面照片 */ contact_id_doc_copy_back?: string;
     /** 超级管理员证件有效期开始时间 */ contact_period_begin?: string;
     /** 超级管理员证件有效期结束时间 */ contact_period_end?: string;
     /** 业务办理授权函 */ business_authorization_letter?: string;
-    /** 超级管理员微信openid — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ openid?: string;
-    /** 联系手机 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile_phone: string;
-    /** 联系邮箱 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_email: string;
+    /** 超级管理员微信openid — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ openid?: Sealed;
+    /** 联系手机 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile_phone: Sealed;
+    /** 联系邮箱 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_email: Sealed;
   };
   /** 主体资料 */ subject_info: {
     /** 主体类型 */ subject_type: 'SUBJECT_TYPE_INDIVIDUAL' | 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INSTITUTIONS' | 'SUBJECT_TYPE_OTHERS' | 'SUBJECT_TYPE_MICRO' | 'SUBJECT_TYPE_GOVERNMENT' | 'SUBJECT_TYPE_INSTITUTIONS_CLONED';
@@ -811,18 +812,18 @@ export interface V3Applyment4subApplymentPostJson {
       /** 经营者/法人身份证信息 */ id_card_info?: {
         /** 身份证人像面照片 */ id_card_copy: string;
         /** 身份证国徽面照片 */ id_card_national: string;
-        /** 身份证姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_name: string;
-        /** 身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-        /** 身份证居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_address?: string;
+        /** 身份证姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_name: Sealed;
+        /** 身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+        /** 身份证居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_address?: Sealed;
         /** 身份证有效期开始时间 */ card_period_begin: string;
         /** 身份证有效期结束时间 */ card_period_end: string;
       };
       /** 经营者/法人其他类型证件信息 */ id_doc_info?: {
         /** 证件正面照片 */ id_doc_copy: string;
         /** 证件反面照片 */ id_doc_copy_back?: string;
-        /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_name: string;
-        /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_number: string;
-        /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_address?: string;
+        /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_name: Sealed;
+        /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_number: Sealed;
+        /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_address?: Sealed;
         /** 证件有效期开始时间 */ doc_period_begin: string;
         /** 证件有效期结束时间 */ doc_period_end: string;
       };
@@ -832,9 +833,9 @@ export interface V3Applyment4subApplymentPostJson {
       ubo_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
       /** 身份证人像面照片 */ ubo_id_doc_copy: string;
       /** 身份证国徽面照片 */ ubo_id_doc_copy_back: string;
-      /** 受益人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_name: string;
-      /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_number: string;
-      /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_address: string;
+      /** 受益人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_name: Sealed;
+      /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_number: Sealed;
+      /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_address: Sealed;
       /** 证件有效期开始时间 */ ubo_period_begin: string;
       /** 证件有效期结束时间 */ ubo_period_end: string;
     }>;
@@ -890,12 +891,12 @@ export interface V3Applyment4subApplymentPostJson {
   };
   /** 结算银行账户 */ bank_account_info: {
     /** 账户类型 */ bank_account_type: 'BANK_ACCOUNT_TYPE_CORPORATE' | 'BANK_ACCOUNT_TYPE_PERSONAL';
-    /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name: string;
+    /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name: Sealed;
     /** 开户银行 */ account_bank: string;
     /** 开户银行省市编码 */ bank_address_code: string;
     /** 开户银行全称（含支行） */ bank_name?: string;
     /** 开户银行联行号 */ bank_branch_id?: string;
-    /** 银行账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number?: string;
+    /** 银行账号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number?: Sealed;
   };
   /** 补充材料 */ addition_info?: {
     /** 法人开户承诺函 */ legal_person_commitment?: string;
@@ -1102,8 +1103,8 @@ export interface V3BankTransferBatchesPostJson {
     /** 转账金额 */ transfer_amount: number;
     /** 转账备注 */ transfer_remark: string;
     /** 收款用户openid */ openid: string;
-    /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-    /** 收款用户身份证 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_id_card?: string;
+    /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+    /** 收款用户身份证 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_id_card?: Sealed;
   }>;
 }
 
@@ -1321,7 +1322,7 @@ export interface V3BillSubMerchantFundflowbillGetAnswer {
   /** 下载信息明细 */ download_bill_list?: Array<{
     /** 账单文件序号 */ bill_sequence: number;
     /** 下载地址 */ download_url: string;
-    /** 加密密钥 */ encrypt_key: string;
+    /** 加密密钥 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypt_key: Sealed;
     /** 哈希类型 */ hash_type: string;
     /** 哈希值 */ hash_value: string;
     /** 随机字符串 */ nonce: string;
@@ -1370,9 +1371,9 @@ export interface V3BrandBasicPartnerBrandsByBrandIdProductAuthoritiesGetAnswer {
 export interface V3BrandApplymentsPostJson {
   /** 业务申请编号 */ business_code: string;
   /** 管理员信息 */ admin_info: {
-    /** 管理员姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ admin_name: string;
+    /** 管理员姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ admin_name: Sealed;
     /** 管理员证件类型 */ id_doc_type: 'IDENTIFICATION_TYPE_MAINLAND_ID_CARD' | 'IDENTIFICATION_TYPE_HONGKONG' | 'IDENTIFICATION_TYPE_MACAO' | 'IDENTIFICATION_TYPE_TAIWAN' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 管理员证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 管理员证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   };
   /** 主体资料 */ subject_info: {
     /** 主体类型 */ subject_type: 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INDIVIDUAL';
@@ -2676,7 +2677,7 @@ export interface V3BrandPartnerCardMemberUserCardsGetAnswer {
     /** 卡背景图URL */ card_picture_url?: string;
     /** 品牌ID */ brand_id: string;
     /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-    /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+    /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
     /** 等级 */ level?: string;
     /** 会员卡有效期 */ valid_date_information: {
       /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2688,11 +2689,11 @@ export interface V3BrandPartnerCardMemberUserCardsGetAnswer {
     /** 用户开卡时填写的个人信息 */ user_information?: {
       /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
         /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-        /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+        /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
       }>;
       /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
         /** 字段名称 */ name?: string;
-        /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+        /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
       }>;
     };
     /** 商家数据包 */ attach?: string;
@@ -2708,15 +2709,15 @@ export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostJson {
   /** 会员卡模板ID */ card_id: string;
   /** 用户标识 */ openid: string;
   /** 会员卡code */ user_card_code: string;
-  /** 加密的手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 会员卡有效期 */ date_information: {
@@ -2757,7 +2758,7 @@ export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostAnswer {
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2769,11 +2770,11 @@ export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostAnswer {
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -2786,16 +2787,16 @@ export interface V3BrandPartnerCardMemberUserCardsImportByOpenidPostAnswer {
 export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostJson {
   /** 品牌ID */ brand_id: string;
   /** 会员卡模板ID */ card_id: string;
-  /** 加密的手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 会员卡code */ user_card_code: string;
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 会员卡有效期 */ date_information: {
@@ -2836,7 +2837,7 @@ export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostAnswer {
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2848,11 +2849,11 @@ export interface V3BrandPartnerCardMemberUserCardsImportByPhonePostAnswer {
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -2880,7 +2881,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeGetAnswer {
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2892,11 +2893,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeGetAnswer {
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -2911,7 +2912,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchJson {
   /** 用户标识 */ openid?: string;
   /** 卡背景颜色 */ card_color?: string;
   /** 卡背景图URL */ card_picture_url?: string;
-  /** 加密的手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information?: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2923,11 +2924,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchJson {
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -2952,7 +2953,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchAnswer {
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2964,11 +2965,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodePatchAnswer {
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -2983,7 +2984,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostJson 
   /** 用户标识 */ openid: string;
   /** 卡背景颜色 */ card_color?: string;
   /** 卡背景图URL */ card_picture_url?: string;
-  /** 加密的手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information?: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -2994,11 +2995,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostJson 
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -3037,7 +3038,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostAnswe
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -3049,11 +3050,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeConfirmPostAnswe
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -3101,7 +3102,7 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostAn
   /** 卡背景图URL */ card_picture_url?: string;
   /** 品牌ID */ brand_id: string;
   /** 会员卡类型 */ card_type: 'PURCHASE' | 'NORMAL' | 'BALANCE';
-  /** 加密的手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone_number?: string;
+  /** 加密的手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone_number?: Sealed;
   /** 等级 */ level?: string;
   /** 会员卡有效期 */ valid_date_information: {
     /** 有效期类型 */ type: 'FIX_TIME_RANGE' | 'FIX_TERM' | 'PERMANENT';
@@ -3113,11 +3114,11 @@ export interface V3BrandPartnerCardMemberUserCardsByUserCardCodeInvalidatePostAn
   /** 用户开卡时填写的个人信息 */ user_information?: {
     /** 平台提供的通用开卡信息字段 */ common_field_list?: Array<{
       /** 平台提供的通用开卡信息字段 */ name?: 'USER_FORM_FLAG_SEX' | 'USER_FORM_FLAG_NAME' | 'USER_FORM_FLAG_BIRTHDAY' | 'USER_FORM_FLAG_ADDRESS' | 'USER_FORM_FLAG_EMAIL' | 'USER_FORM_FLAG_CITY';
-      /** 加密的用户开卡时填写的个人信息 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ value?: string;
+      /** 加密的用户开卡时填写的个人信息 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ value?: Sealed;
     }>;
     /** 商户自定义的开卡信息字段 */ custom_field_list?: Array<{
       /** 字段名称 */ name?: string;
-      /** 加密的用户选择的字段值列表 */ user_chosen_values?: string[];
+      /** 加密的用户选择的字段值列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_chosen_values?: Sealed[];
     }>;
   };
   /** 商家数据包 */ attach?: string;
@@ -3718,7 +3719,7 @@ export interface V3BrandProfitsharingOrdersPostJson {
     /** 分账接收方账号 */ account: string;
     /** 分账金额 */ amount: number;
     /** 分账描述 */ description: string;
-    /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
+    /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
   }>;
   /** 是否分账完成 */ finish: boolean;
 }
@@ -4076,7 +4077,7 @@ export interface V3CapitalCapitallhhBanksPersonalBankingGetAnswer {
 /** The options of `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`. */
 export interface V3CapitalCapitallhhBanksSearchBanksByBankAccountGet extends CallOptions {
   query: {
-    /** 银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number: string;
+    /** 银行卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number: Sealed;
   };
 }
 
@@ -4238,8 +4239,8 @@ export interface V3CombineTransactionsAppPostJson {
   /** 支付者 */ combine_payer_info?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 交易起始时间 */ time_start?: string;
@@ -4338,8 +4339,8 @@ export interface V3CombineTransactionsH5PostJson {
     /** 用户子标识 */ sub_openid?: string;
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
 }
@@ -4441,8 +4442,8 @@ export interface V3CombineTransactionsJsapiPostJson {
     /** 用户子标识 */ sub_openid?: string;
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 交易起始时间 */ time_start?: string;
@@ -4575,8 +4576,8 @@ export interface V3CombineTransactionsNativePostJson {
     /** 用户子标识 */ sub_openid?: string;
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
 }
@@ -4762,8 +4763,8 @@ export interface V3CreditRepaymentPartnerContractsAppPresignPostJson {
   /** 子商户AppID */ sub_appid?: string;
   /** 用户实名信息 */ real_identity: {
     /** 实名验证类型 */ identity_type: 'REAL_IDENTITY_TYPE_INVALID' | 'REAL_IDENTITY_TYPE_ID_CARD';
-    /** 自然人证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identity_id: string;
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
+    /** 自然人证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identity_id: Sealed;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
   };
   /** 交易信息 */ trade_info?: {
     /** 商户侧交易单号 */ out_trade_no: string;
@@ -4813,8 +4814,8 @@ export interface V3CreditRepaymentPartnerContractsH5PresignPostJson {
   /** 子商户AppID */ sub_appid?: string;
   /** 用户实名信息 */ real_identity: {
     /** 实名验证类型 */ identity_type: 'REAL_IDENTITY_TYPE_INVALID' | 'REAL_IDENTITY_TYPE_ID_CARD';
-    /** 自然人证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identity_id: string;
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
+    /** 自然人证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identity_id: Sealed;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
   };
   /** 交易信息 */ trade_info?: {
     /** 商户侧交易单号 */ out_trade_no: string;
@@ -5644,17 +5645,17 @@ export interface V3EcommerceAccountApplyCancelWithdrawPostJson {
   /** 收款账号信息 */ payee_info: {
     /** 账户类型 */ account_type: 'ACCOUNT_TYPE_CORPORATE' | 'ACCOUNT_TYPE_PERSONAL';
     /** 银行账户 */ bank_account_info: {
-      /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name: string;
+      /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name: Sealed;
       /** 开户银行 */ account_bank: string;
       /** 开户银行联行号 */ bank_branch_id?: string;
       /** 开户银行全称（含支行） */ bank_branch_name?: string;
       /** 开户银行全称（含支行） */ bank_name?: string;
-      /** 银行账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number: string;
+      /** 银行账号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number: Sealed;
     };
     /** 收款人账号对应的证件信息 */ identity_info?: {
       /** 证件类型 */ id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-      /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_name: string;
-      /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_no: string;
+      /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_name: Sealed;
+      /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_no: Sealed;
     };
   };
   /** 付款申请材料 */ proof_medias?: Array<{
@@ -5898,14 +5899,14 @@ export interface V3EcommerceApplymentsPostJson {
   /** 经营者/法人身份证信息 */ id_card_info?: {
     /** 身份证人像面照片 */ id_card_copy?: string;
     /** 身份证国徽面照片 */ id_card_national?: string;
-    /** 身份证姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_name?: string;
-    /** 身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number?: string;
+    /** 身份证姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_name?: Sealed;
+    /** 身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number?: Sealed;
     /** 身份证有效期开始时间 */ id_card_valid_time_begin?: string;
     /** 身份证有效期结束时间 */ id_card_valid_time?: string;
   };
   /** 经营者/法人其他类型证件信息 */ id_doc_info?: {
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_name?: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_number?: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_name?: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_number?: Sealed;
     /** 证件正面照片 */ id_doc_copy?: string;
     /** 证件反面照片 */ id_doc_copy_back?: string;
     /** 证件有效期开始时间 */ doc_period_begin?: string;
@@ -5916,32 +5917,32 @@ export interface V3EcommerceApplymentsPostJson {
     ubo_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
     /** 证件正面照片 */ ubo_id_doc_copy: string;
     /** 证件反面照片 */ ubo_id_doc_copy_back: string;
-    /** 受益人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_number: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_address: string;
+    /** 受益人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_number: Sealed;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_address: Sealed;
     /** 证件有效期开始时间 */ ubo_period_begin: string;
     /** 证件有效期结束时间 */ ubo_period_end: string;
   }>;
   /** 结算银行账户 */ account_info: {
     /** 账户类型 */ bank_account_type?: '74' | '75';
     /** 开户银行 */ account_bank?: string;
-    /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name?: string;
+    /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name?: Sealed;
     /** 开户银行省市编码 */ bank_address_code?: string;
     /** 开户银行联行号 */ bank_branch_id?: string;
     bank_name?: string;
-    /** 银行帐号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number?: string;
+    /** 银行帐号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number?: Sealed;
   };
   /** 超级管理员信息 */ contact_info: {
     /** 超级管理员类型 */ contact_type?: '65' | '66';
-    /** 超级管理员姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_name?: string;
+    /** 超级管理员姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_name?: Sealed;
     contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 超级管理员身份证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_id_card_number?: string;
+    /** 超级管理员身份证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_id_card_number?: Sealed;
     /** 超级管理员证件正面照片 */ contact_id_doc_copy?: string;
     /** 超级管理员证件反面照片 */ contact_id_doc_copy_back?: string;
     /** 超级管理员证件有效期开始时间 */ contact_period_begin?: string;
     /** 超级管理员证件有效期结束时间 */ contact_period_end?: string;
     /** 业务办理授权函 */ business_authorization_letter?: string;
-    /** 超级管理员手机 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile_phone?: string;
+    /** 超级管理员手机 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile_phone?: Sealed;
   };
   /** 店铺信息 */ sales_scene_info: {
     /** 店铺名称 */ store_name?: string;
@@ -6052,14 +6053,14 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
   /** 经营者/法人身份证信息 */ id_card_info?: {
     /** 身份证人像面照片 */ id_card_copy: string;
     /** 身份证国徽面照片 */ id_card_national: string;
-    /** 身份证姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_name: string;
-    /** 身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 身份证姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_name: Sealed;
+    /** 身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 身份证有效期开始时间 */ id_card_valid_time_begin: string;
     /** 身份证有效期结束时间 */ id_card_valid_time: string;
   };
   /** 经营者/法人其他类型证件信息 */ id_doc_info?: {
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_doc_number: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_doc_number: Sealed;
     /** 证件正面照片 */ id_doc_copy: string;
     /** 证件反面照片 */ id_doc_copy_back?: string;
     /** 证件有效期开始时间 */ doc_period_begin: string;
@@ -6069,9 +6070,9 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
     ubo_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
     /** 证件正面照片 */ ubo_id_doc_copy?: string;
     /** 证件反面照片 */ ubo_id_doc_copy_back?: string;
-    /** 受益人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_name?: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_number?: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ ubo_id_doc_address?: string;
+    /** 受益人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_name?: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_number?: Sealed;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ ubo_id_doc_address?: Sealed;
     /** 证件有效期开始时间 */ ubo_period_begin?: string;
     /** 证件有效期结束时间 */ ubo_period_end?: string;
     /** 证件有效期开始时间 */ ubo_id_doc_period_begin?: string;
@@ -6080,16 +6081,16 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
   /** 结算银行账户 */ account_info: {
     /** 账户类型 */ bank_account_type: '74' | '75';
     /** 开户银行 */ account_bank: string;
-    /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name: string;
+    /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name: Sealed;
     /** 开户银行联行号 */ bank_branch_id?: string;
     /** 开户银行全称（含支行） */ bank_name?: string;
-    /** 银行帐号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number: string;
+    /** 银行帐号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number: Sealed;
   };
   /** 超级管理员信息 */ contact_info: {
     /** 超级管理员类型 */ contact_type: '65' | '66';
-    /** 超级管理员姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_name: string;
+    /** 超级管理员姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_name: Sealed;
     contact_id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 超级管理员身份证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_id_card_number?: string;
+    /** 超级管理员身份证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_id_card_number?: Sealed;
     /** 超级管理员证件正面照片 */ contact_id_doc_copy?: string;
     /** 超级管理员证件反面照片 */ contact_id_doc_copy_back?: string;
     /** 超级管理员证件有效期开始时间 */ contact_period_begin?: string;
@@ -6097,7 +6098,7 @@ export interface V3EcommerceApplymentsSubmitAccountHostingApplymentPostJson {
     /** 业务办理授权函 */ business_authorization_letter?: string;
     /** 超级管理员证件有效期开始时间 */ contact_id_doc_period_begin?: string;
     /** 超级管理员证件有效期结束时间 */ contact_id_doc_period_end?: string;
-    /** 超级管理员手机 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile_phone?: string;
+    /** 超级管理员手机 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile_phone?: Sealed;
   };
   /** 店铺信息 */ sales_scene_info: {
     /** 店铺名称 */ store_name?: string;
@@ -6240,7 +6241,7 @@ export interface V3EcommerceBillFundflowbillGetAnswer {
     /** 哈希类型 */ hash_type: 'SHA1';
     /** 哈希值 */ hash_value: string;
     /** 账单下载地址 */ download_url: string;
-    /** 加密密钥 */ encrypt_key: string;
+    /** 加密密钥 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypt_key: Sealed;
     /** 随机字符串 */ nonce: string;
   }>;
 }
@@ -6668,9 +6669,9 @@ export interface V3EcommerceIndividualContractsOutContractCodeByOutContractCodeG
 export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentityAppPostJson {
   /** 签约和付款的AppID */ appid: string;
   /** 业务申请单号 */ out_contract_code: string;
-  /** 真实姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
+  /** 真实姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
   /** 证件类型 */ cred_type: 'ID_CARD';
-  /** 件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cred_id: string;
+  /** 件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cred_id: Sealed;
 }
 
 /** The options of `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`. */
@@ -6703,9 +6704,9 @@ export interface V3EcommerceIndividualContractsPreEntrustSignWithRealNameIdentit
   /** 签约和付款的AppID */ appid: string;
   /** 业务申请单号 */ out_contract_code: string;
   /** 个人收款方的OpenID */ openid: string;
-  /** 真实姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
+  /** 真实姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
   /** 证件类型 */ cred_type: 'ID_CARD';
-  /** 件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cred_id: string;
+  /** 件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cred_id: Sealed;
 }
 
 /** The options of `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`. */
@@ -6870,7 +6871,7 @@ export interface V3EcommerceMchTransferTransferBillsPostJson {
   /** 商户单号 */ out_bill_no: string;
   /** 转账场景ID */ transfer_scene_id: string;
   /** 收款用户OpenID */ openid: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 商户回调地址 */ notify_url?: string;
@@ -7133,7 +7134,7 @@ export interface V3EcommerceProfitsharingOrdersPostJson {
     /** 分账接收方账号 */ receiver_account: string;
     /** 分账金额 */ amount: number;
     /** 分账描述 */ description: string;
-    /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ receiver_name?: string;
+    /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ receiver_name?: Sealed;
   }>;
   /** 是否分账完成 */ finish: boolean;
 }
@@ -7200,7 +7201,7 @@ export interface V3EcommerceProfitsharingReceiversAddPostJson {
   /** 接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID';
   /** 接收方账号 */ account: string;
   /** 接收方名称 */ name?: string;
-  /** 接收方名称的密文 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_name?: string;
+  /** 接收方名称的密文 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_name?: Sealed;
   /** 与分账方的关系类型 */ relation_type: 'MERCHANT_ID' | 'PERSONAL_OPENID';
 }
 
@@ -7497,8 +7498,8 @@ export interface V3EcommerceRefundsByRefundIdApplyAbnormalRefundPostJson {
   /** 商户退款单号 */ out_refund_no: string;
   /** 异常退款处理方式 */ type: 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD';
   /** 开户银行 */ bank_type?: 'CMB_DEBIT' | 'COMM_DEBIT' | 'ABC_DEBIT' | 'CCB_DEBIT' | 'ICBC_DEBIT' | 'BOC_DEBIT' | 'PAB_DEBIT' | 'SPDB_DEBIT' | 'CITIC_DEBIT' | 'CEB_DEBIT' | 'CMBC_DEBIT' | 'CIB_DEBIT' | 'GDB_DEBIT' | 'PSBC_DEBIT' | 'NBCB_DEBIT';
-  /** 收款银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bank_account?: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name?: string;
+  /** 收款银行卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ bank_account?: Sealed;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name?: Sealed;
 }
 
 /** The options of `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`. */
@@ -7625,7 +7626,7 @@ export interface V3EcommerceRefundsByRefundIdReturnAdvancePostAnswer {
 export interface V3EcommerceSubjectSubMerchantsGet extends CallOptions {
   query: {
     /** 主体类型 */ organization_type: 'SUBJECT_TYPE_ENTERPRISE' | 'SUBJECT_TYPE_INSTITUTIONS_CLONED' | 'SUBJECT_TYPE_INDIVIDUAL' | 'SUBJECT_TYPE_OTHERS' | 'SUBJECT_TYPE_GOVERNMENT' | 'SUBJECT_TYPE_MICRO';
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_number: string;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_number: Sealed;
     /** 分页大小 */ limit?: number;
     /** 分页偏移 */ offset?: number;
   };
@@ -8149,14 +8150,14 @@ export interface V3EduschoolpayContractsPresignPostJson {
   /** 签约模式 */ contract_mode?: string;
   /** 允许降级为普通签约模式 */ downgrade_default_contract?: boolean;
   /** 实名信息 */ identity?: {
-    /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-    /** 证件类型 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ credential_type: string;
-    /** 身份证号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number?: string;
+    /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+    /** 证件类型 */ credential_type: string;
+    /** 身份证号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number?: Sealed;
   };
   /** 签约银行卡 */ bank_card?: {
-    /** 签约银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bank_card_no: string;
+    /** 签约银行卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ bank_card_no: Sealed;
     /** 银行卡有效期 */ valid_thru?: string;
-    /** 银行卡开卡预留手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
+    /** 银行卡开卡预留手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
     /** 银行类型 */ bank_type?: string;
   };
 }
@@ -8493,9 +8494,9 @@ export interface V3FacemchUsersByFaceSidGetAnswer {
   /** 用户在商户appid下的唯⼀标识 */ openid?: string;
   /** 用户在⼦商户appid下的唯⼀标识 */ sub_openid?: string;
   /** 姓名信息 */ real_name_info?: {
-    /** Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ encrypted_real_name?: string;
+    /** Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypted_real_name?: Sealed;
     credential_type?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11;
-    /** Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ encrypted_credential_id?: string;
+    /** Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypted_credential_id?: Sealed;
   };
 }
 
@@ -8514,7 +8515,7 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesPostJson {
     /** 商家品牌红包明细单号 */ out_detail_no: string;
     amount: number;
     /** 接收红包用户OpenID */ openid: string;
-    /** 接收红包用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+    /** 接收红包用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
     /** 红包备注 */ remark: string;
   }>;
 }
@@ -8601,7 +8602,7 @@ export interface V3FundAppBrandRedpacketBrandMerchantBatchesByBatchNoDetailsByDe
   /** 红包备注 */ remark: string;
   /** 失败原因 */ fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH';
   /** 接收红包用户OpenID */ openid: string;
-  /** 接收红包用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 接收红包用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 品牌红包发起时间 */ initiate_time?: string;
   /** 品牌红包更新时间 */ update_time: string;
   /** 品牌ID */ brand_id: number;
@@ -8663,7 +8664,7 @@ export interface V3FundAppBrandRedpacketBrandMerchantOutBatchesByOutBatchNoOutDe
   /** 红包备注 */ remark: string;
   /** 失败原因 */ fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'USER_ACCOUNT_LIMIT' | 'FAIL_REASON_UNKNOWN' | 'PAYER_ACCOUNT_ABNORMAL' | 'PAYEE_ACCOUNT_ABNORMAL' | 'USER_RECEIVE_OVERDUE' | 'REMARK_NOT_CORRECT' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH';
   /** 接收红包用户OpenID */ openid: string;
-  /** 接收红包用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 接收红包用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 品牌红包发起时间 */ initiate_time?: string;
   /** 品牌红包更新时间 */ update_time: string;
   /** 品牌ID */ brand_id: number;
@@ -9138,7 +9139,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsPostJson {
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
   /** 收款用户OpenID */ openid: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9199,7 +9200,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoGet
   /** 转账备注 */ transfer_remark: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time: string;
 }
@@ -9239,7 +9240,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsOutBillNoByOutBillNoCan
   /** 转账备注 */ transfer_remark?: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time?: string;
   /** 最后一次单据状态变更时间 */ update_time: string;
 }
@@ -9250,7 +9251,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsPreTransferWithAuthoriz
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
   /** 收款用户OpenID */ openid: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9301,7 +9302,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsTransferPostJson {
   /** 二级商户号 */ sub_mchid: string;
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9346,7 +9347,7 @@ export interface V3FundAppMchTransferPartnerTransferBillsTransferPostAnswer {
   /** 转账备注 */ transfer_remark: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time?: string;
 }
@@ -9441,7 +9442,7 @@ export interface V3FundAppMchTransferTransferBillsPostJson {
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
   /** 收款用户OpenID */ openid: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9502,7 +9503,7 @@ export interface V3FundAppMchTransferTransferBillsOutBillNoByOutBillNoGetAnswer 
   /** 转账备注 */ transfer_remark: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time: string;
 }
@@ -9525,7 +9526,7 @@ export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPo
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
   /** 收款用户OpenID */ openid: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9578,7 +9579,7 @@ export interface V3FundAppMchTransferTransferBillsPreTransferWithAuthorizationPo
 export interface V3FundAppMchTransferTransferBillsTransferPostJson {
   /** 商户AppID */ appid: string;
   /** 商户单号 */ out_bill_no: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9624,7 +9625,7 @@ export interface V3FundAppMchTransferTransferBillsTransferPostAnswer {
   /** 转账备注 */ transfer_remark: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time?: string;
 }
@@ -9645,7 +9646,7 @@ export interface V3FundAppMchTransferTransferBillsTransferBillNoByTransferBillNo
   /** 转账备注 */ transfer_remark: string;
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time: string;
 }
@@ -9656,7 +9657,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsPostJson {
   /** 商户单号 */ out_bill_no: string;
   /** 收款用户OpenID */ openid: string;
   /** 收款用户QQ号 */ user_qq?: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 转账金额 */ transfer_amount: number;
   /** 转账备注 */ transfer_remark: string;
   /** 通知地址 */ notify_url?: string;
@@ -9698,7 +9699,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsPostAnswer {
   /** 转账备注 */ transfer_remark: string;
   /** 收款用户OpenID */ openid?: string;
   /** 收款用户QQ号 */ user_qq?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 失败原因 */ fail_reason?: string;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time?: string;
@@ -9720,7 +9721,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoGetAnswer
   /** 转账备注 */ transfer_remark: string;
   /** 收款用户OpenID */ openid?: string;
   /** 收款用户QQ号 */ user_qq?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 失败原因 */ fail_reason?: string;
   /** 单据创建时间 */ create_time: string;
   /** 最后一次状态变更时间 */ update_time?: string;
@@ -9743,7 +9744,7 @@ export interface V3FundAppMchTransferTransferToQqWalletBillsByOutBillNoCancelPos
   /** 失败原因 */ fail_reason?: string;
   /** 收款用户OpenID */ openid?: string;
   /** 收款用户QQ号 */ user_qq?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 单据创建时间 */ create_time?: string;
   /** 最后一次状态变更时间 */ update_time: string;
 }
@@ -10251,8 +10252,8 @@ export interface V3GlobalCustomsVerifyCertificatePostJson {
   /** 海关 */ customs: 'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN';
   /** 商户海关备案号 */ merchant_customs_no: string;
   /** 证件类型 */ certificate_type: 'IDCARD';
-  /** 证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificate_id: string;
-  /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificate_name: string;
+  /** 证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ certificate_id: Sealed;
+  /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ certificate_name: Sealed;
 }
 
 /** The options of `POST /v3/global/customs/verify-certificate`. */
@@ -10382,7 +10383,7 @@ export interface V3GlobalMerchantServiceComplaintsGetAnswer {
     /** 投诉详情 */ complaint_detail: string;
     /** 投诉单状态 */ complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
     /** 被诉商户号 */ complainted_mchid: string;
-    /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+    /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
     /** 投诉单关联订单信息 */ complaint_order_info?: Array<{
       /** 微信订单号 */ transaction_id: string;
       /** 商户订单号 */ out_trade_no: string;
@@ -10431,7 +10432,7 @@ export interface V3GlobalMerchantServiceComplaintsByComplaintIdGetAnswer {
   /** 投诉详情 */ complaint_detail: string;
   /** 投诉单状态 */ complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
   /** 被诉商户号 */ complainted_mchid: string;
-  /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+  /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
   /** 投诉单关联订单信息 */ complaint_order_info?: Array<{
     /** 微信订单号 */ transaction_id: string;
     /** 商户订单号 */ out_trade_no: string;
@@ -10827,9 +10828,9 @@ export interface V3GlobalMerchantsPostJson {
   /** 子商户简称 */ shortname: string;
   /** 公司电话 */ office_phone: string;
   /** 联系人信息 */ contact: {
-    /** 联系人名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-    /** 联系人电话 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone: string;
-    /** 联系人邮箱 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email: string;
+    /** 联系人名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+    /** 联系人电话 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone: Sealed;
+    /** 联系人邮箱 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email: Sealed;
   };
   /** 类目 */ business_category: number;
   /** 渠道号 */ channel_id?: string;
@@ -10911,9 +10912,9 @@ export interface V3GlobalMerchantsBySubMchidGetAnswer {
   /** 册国家或区域 */ merchant_country_code: string;
   /** 类目 */ business_category: number;
   /** 联系人信息 */ contact?: {
-    /** 联系人名称 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ name?: string;
-    /** 联系人电话 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone?: string;
-    /** 联系人邮箱 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ email?: string;
+    /** 联系人名称 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ name?: Sealed;
+    /** 联系人电话 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone?: Sealed;
+    /** 联系人邮箱 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ email?: Sealed;
   };
   /** 商户类型 */ merchant_type?: 'ENTERPRISE' | 'INDIVIDUAL';
   /** 公司注册文件编号 */ registration_certificate_number?: string;
@@ -10960,9 +10961,9 @@ export interface V3GlobalMerchantsBySubMchidPatchJson {
   /** 子商户简称 */ shortname: string;
   /** 公司电话 */ office_phone: string;
   /** 联系人信息 */ contact: {
-    /** 联系人名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-    /** 联系人电话 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone: string;
-    /** 联系人邮箱 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email: string;
+    /** 联系人名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+    /** 联系人电话 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone: Sealed;
+    /** 联系人邮箱 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email: Sealed;
   };
   /** 类目 */ business_category: number;
   /** 渠道号 */ channel_id?: string;
@@ -11657,7 +11658,7 @@ export interface V3GlobalProfitSharingOrdersPostJson {
     /** 分账币种 */ currency: 'CNY';
     /** 分账接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
     /** 分账接收方帐号 */ account: string;
-    /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
+    /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
     /** 是否已经获取用户实名信息授权 */ authorized?: boolean;
     /** 分账金额 */ amount: number;
     /** 分账描述 */ description: string;
@@ -11776,7 +11777,7 @@ export interface V3GlobalProfitSharingReceiversPostJson {
   /** 子商户应用ID */ sub_appid?: string;
   /** 分账接收方类型 */ type?: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
   /** 分账接收方帐号 */ account?: string;
-  /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
+  /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
   /** 是否已经获取用户实名信息授权 */ authorized?: boolean;
   /** 与分账方的关系类型 */ relation_type?: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM';
   /** 自定义的分账关系 */ custom_relation?: string;
@@ -11798,7 +11799,7 @@ export interface V3GlobalProfitSharingReceiversPostAnswer {
   /** 子商户号 */ sub_mchid?: string;
   /** 分账接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
   /** 分账接收方账号 */ account: string;
-  /** 分账接收方全称 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ name?: string;
+  /** 分账接收方全称 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ name?: Sealed;
   /** 与分账方的关系类型 */ relation_type: 'SUPPLIER' | 'DISTRIBUTOR' | 'TAX_SERVICE_PROVIDER' | 'IT_SERVICE_PROVIDER' | 'CUSTOM';
   /** 自定义的分账关系 */ custom_relation?: string;
   /** 分账场景详细描述 */ scene?: string;
@@ -13231,9 +13232,9 @@ export interface V3GovSubsidyGoodsUploadPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/n-qualifications/sync`. */
 export interface V3GovSubsidyNQualificationsSyncPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 消费品类ID */ appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
   /** 商户支付订单号 */ out_trade_no: string;
   /** 子商户号 */ sub_mchid?: string;
@@ -13297,9 +13298,9 @@ export interface V3GovSubsidyNQualificationsSyncPostAnswer {
 /** The options of `GET /v3/gov/subsidy/qualification`. */
 export interface V3GovSubsidyQualificationGet extends CallOptions {
   query: {
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name?: string;
-    /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name?: Sealed;
+    /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number?: Sealed;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
     /** 消费品类ID */ appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
     /** OPENID */ openid?: string;
     /** APPID */ appid?: string;
@@ -13315,9 +13316,9 @@ export interface V3GovSubsidyQualificationGetAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/qualifications/passthrough/cancel`. */
 export interface V3GovSubsidyQualificationsPassthroughCancelPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 消费品类ID */ appliance_id: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
   /** 使用的资格的地区编码 */ qualification_region_code: number;
   /** 请求序号 */ out_request_no?: string;
@@ -13352,9 +13353,9 @@ export interface V3GovSubsidyQualificationsPassthroughCancelPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/qualifications/passthrough/claim`. */
 export interface V3GovSubsidyQualificationsPassthroughClaimPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 消费品类ID */ appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
   /** 使用的资格的地区编码 */ qualification_region_code: number;
   /** 证件类型 */ identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
@@ -13390,9 +13391,9 @@ export interface V3GovSubsidyQualificationsPassthroughClaimPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/qualifications/passthrough/query`. */
 export interface V3GovSubsidyQualificationsPassthroughQueryPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 使用的资格的地区编码 */ qualification_region_code: number;
   /** 证件类型 */ identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
 }
@@ -13431,9 +13432,9 @@ export interface V3GovSubsidyQualificationsPassthroughQueryPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/qualifications/query`. */
 export interface V3GovSubsidyQualificationsQueryPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number: Sealed;
   /** 使用的资格的地区编码 */ qualification_region_code: number;
   /** 证件类型 */ identity_document_type: 'ID_DOC_TYPE_ID_CARD' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_HK_MC' | 'ID_DOC_TYPE_MAINLAND_TRAVEL_PERMIT_FOR_TW';
 }
@@ -13471,9 +13472,9 @@ export interface V3GovSubsidyQualificationsQueryPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/qualifications/sync`. */
 export interface V3GovSubsidyQualificationsSyncPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name?: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number?: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name?: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number?: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
   /** 消费品类ID */ appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
   /** 商户支付订单号 */ out_trade_no: string;
   /** 子商户号 */ sub_mch_id?: string;
@@ -13727,9 +13728,9 @@ export interface V3GovSubsidyTransactionsSummaryQueryDayPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/transactions/sync`. */
 export interface V3GovSubsidyTransactionsSyncPostJson {
-  /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name?: string;
-  /** 自然人证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number?: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone_number?: string;
+  /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name?: Sealed;
+  /** 自然人证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number?: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone_number?: Sealed;
   /** 消费品类ID */ appliance_id?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17;
   /** 商户支付订单号 */ out_trade_no: string;
   /** 能效等级 */ energy_grade?: 'FIRST_LEVEL' | 'SECOND_LEVEL' | 'ENERGY_GRADE_UNKNOWN';
@@ -13868,12 +13869,12 @@ export interface V3GovSubsidyZhejiangAuthcodeCommitPostAnswer {
 export interface V3GovSubsidyZhejiangAuthcodeIssuePostJson {
   /** 品类编码 */ category_id: string;
   /** 用户id */ openid?: string;
-  /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile: string;
+  /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile: Sealed;
   /** 区县编码 */ add_code: string;
   /** 自定义域 */ custom_info?: string;
   /** 证件类型 */ cert_type: '1' | '2' | '3' | '4' | '5';
-  /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
+  /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
   /** 请求流水号 */ req_ssn: string;
 }
 
@@ -14077,9 +14078,9 @@ export interface V3GovSubsidyZhejiangGoodsQueryPostAnswer {
 export interface V3GovSubsidyZhejiangNQualificationsConfirmPostJson {
   /** 品类集合 */ data?: Array<{
     /** 品类编码 */ cate_code: string;
-    /** Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
+    /** Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
     grade?: string;
-    /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+    /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     operation_time: string;
     /** 银行机构名称 */ bank_name?: string;
     bank_subsidy?: string;
@@ -14087,9 +14088,9 @@ export interface V3GovSubsidyZhejiangNQualificationsConfirmPostJson {
     sales: string;
     /** 品类状态（0-已核销/1-已退回） */ status: string;
     subsidy: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ tel: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ tel: Sealed;
     add_code: string;
-    /** Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ address: string;
+    /** Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ address: Sealed;
     /** 销售方式（0-线上/1-线下） */ sale_models: string;
     /** 家电品牌 */ brand: string;
     activity_add_code: string;
@@ -14130,9 +14131,9 @@ export interface V3GovSubsidyZhejiangNQualificationsConfirmPostAnswer {
 /** The `json` body of `POST /v3/gov/subsidy/zhejiang/qualifications/alter`. */
 export interface V3GovSubsidyZhejiangQualificationsAlterPostJson {
   /** 品类编码 */ cate_code: string;
-  /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
-  /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ tel: string;
+  /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
+  /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ tel: Sealed;
   /** 请求流水号 */ req_ssn: string;
 }
 
@@ -14166,9 +14167,9 @@ export interface V3GovSubsidyZhejiangQualificationsAlterPostAnswer {
 /** The `json` body of `POST /v3/gov/subsidy/zhejiang/qualifications/claim`. */
 export interface V3GovSubsidyZhejiangQualificationsClaimPostJson {
   /** 品类编码 */ cate_code: string;
-  /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
-  /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ tel: string;
+  /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
+  /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ tel: Sealed;
   /** 证件类型 */ cert_type?: '1' | '2' | '3' | '4' | '5';
   /** 请求流水号 */ req_ssn: string;
 }
@@ -14201,7 +14202,7 @@ export interface V3GovSubsidyZhejiangQualificationsClaimPostAnswer {
 
 /** The `json` body of `POST /v3/gov/subsidy/zhejiang/qualifications/query`. */
 export interface V3GovSubsidyZhejiangQualificationsQueryPostJson {
-  /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
+  /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
   /** 品类编码 */ cate_code?: string;
   /** 请求流水号 */ req_ssn: string;
 }
@@ -14243,9 +14244,9 @@ export interface V3GovSubsidyZhejiangQualificationsSyncPostJson {
   /** 资格集合 */ data?: Array<{
     /** 品类凭证码 */ auth_code: string;
     /** 品类编码 */ cate_code: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ cert_no: string;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ cert_no: Sealed;
     /** 能耗等级 */ grade?: '一级' | '二级';
-    /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+    /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     /** 交易完成或商品退回时间戳 */ operation_time: string;
     /** 银行机构名称 */ bank_name?: string;
     bank_subsidy?: string;
@@ -14253,7 +14254,7 @@ export interface V3GovSubsidyZhejiangQualificationsSyncPostJson {
     /** 销售金额(单位元) */ sales: string;
     /** 品类状态 */ status: '0' | '1';
     subsidy: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ tel: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ tel: Sealed;
     /** 区县编码 */ add_code: string;
     /** 收货地址 */ address: string;
     /** 销售方式(0-线上/1-线下) */ sale_models: '0' | '1';
@@ -14657,7 +14658,7 @@ export interface V3InspolicymgrDeductAuthorizationsByOutInsuranceNoGetAnswer {
 /** The `json` body of `POST /v3/inspolicymgr/deduct/policies`. */
 export interface V3InspolicymgrDeductPoliciesPostJson {
   /** 商户保险编号 */ out_insurance_no: string;
-  /** 被保险人姓名列表 */ insured_name_list: string[];
+  /** 被保险人姓名列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ insured_name_list: Sealed[];
   /** 承保公司代码 */ insurance_company_code: string;
   /** 保单生效时间 */ effective_time: string;
   /** 保单失效时间 */ expired_time: string;
@@ -14713,7 +14714,7 @@ export interface V3InspolicymgrDeductPoliciesPostWithBody extends V3Inspolicymgr
 export interface V3InspolicymgrDeductPoliciesPostAnswer {
   /** 商户保险编号 */ out_insurance_no: string;
   /** 保险名称 */ insurance_name: string;
-  /** 被保险人姓名列表 */ insured_name_list: string[];
+  /** 被保险人姓名列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ insured_name_list: Sealed[];
   /** 承保公司代码 */ insurance_company_code: string;
   /** 保单生效时间 */ effective_time: string;
   /** 保单失效时间 */ expired_time: string;
@@ -14749,7 +14750,7 @@ export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoGet extends CallOpt
 export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoGetAnswer {
   /** 商户保险编号 */ out_insurance_no: string;
   /** 保险名称 */ insurance_name: string;
-  /** 被保险人姓名列表 */ insured_name_list: string[];
+  /** 被保险人姓名列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ insured_name_list: Sealed[];
   /** 承保公司代码 */ insurance_company_code: string;
   /** 保单生效时间 */ effective_time: string;
   /** 保单失效时间 */ expired_time: string;
@@ -14778,7 +14779,7 @@ export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoGetAnswer {
 
 /** The `json` body of `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`. */
 export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchJson {
-  /** 被保险人姓名列表 */ insured_name_list?: string[];
+  /** 被保险人姓名列表 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ insured_name_list?: Sealed[];
   /** 保险名称 */ insurance_name?: string;
   /** 保单生效时间 */ effective_time?: string;
   /** 保单失效时间 */ expired_time?: string;
@@ -14816,7 +14817,7 @@ export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatch extends CallO
 export interface V3InspolicymgrDeductPoliciesByOutInsuranceNoPatchAnswer {
   /** 商户保险编号 */ out_insurance_no: string;
   /** 保险名称 */ insurance_name: string;
-  /** 被保险人姓名列表 */ insured_name_list: string[];
+  /** 被保险人姓名列表 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ insured_name_list: Sealed[];
   /** 承保公司代码 */ insurance_company_code: string;
   /** 保单生效时间 */ effective_time: string;
   /** 保单失效时间 */ expired_time: string;
@@ -18260,7 +18261,7 @@ export interface V3MarketingMembercardOpenCardsByCardIdDecryptCodeGetAnswer {
 
 /** The `json` body of `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`. */
 export interface V3MarketingMembercardOpenCardsByCardIdPhoneMembercardImportPostJson {
-  /** 用户加密手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_phone_number: string;
+  /** 用户加密手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_phone_number: Sealed;
   /** 会员卡code */ code?: string;
   /** 商户请求单号 */ out_request_no: string;
 }
@@ -18533,7 +18534,7 @@ export interface V3MarketingMembercardOpenPhonenumberMemberImportPostJson {
     /** 会员卡编号 */ membership_number?: string;
     /** 会员注册时间 */ registration_time: string;
   };
-  /** 加密手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_phone_number: string;
+  /** 加密手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_phone_number: Sealed;
   /** 自定义场景值 */ outer_str?: string;
 }
 
@@ -18561,7 +18562,7 @@ export interface V3MarketingMembercardOpenPhonenumberMemberImportPostWithBody ex
 export interface V3MarketingMembercardOpenPhonenumberMemberSearchGet extends CallOptions {
   query: {
     /** 会员卡id */ card_id: string;
-    /** 加密手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_phone_number: string;
+    /** 加密手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_phone_number: Sealed;
   };
 }
 
@@ -24108,7 +24109,7 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostMeta {
     /** 微信支付订单的商户订单号 */ out_trade_no?: string;
     /** 微信支付订单中OpenID */ openid: string;
     /** 用户与商家的联系渠道 */ merchant_contact_information?: {
-      /** Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ consultation_phone_number?: string;
+      /** Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ consultation_phone_number?: Sealed;
     };
     upload_time?: string;
   }
@@ -24122,7 +24123,7 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPost extends CallOpti
     /** 微信支付订单的商户订单号 */ out_trade_no?: string;
     /** 微信支付订单中OpenID */ openid: string;
     /** 用户与商家的联系渠道 */ merchant_contact_information?: {
-      /** Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ consultation_phone_number?: string;
+      /** Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ consultation_phone_number?: Sealed;
     };
     upload_time?: string;
   }> & { meta: V3MarketingShoppingReceiptShoppingreceiptsPostMeta };
@@ -24143,7 +24144,7 @@ export interface V3MarketingShoppingReceiptShoppingreceiptsPostAnswer {
     /** 电子小票创建的时间 */ create_time: string;
     /** 电子小票最后一次修改时间 */ modify_time: string;
     /** 用户与商家的联系渠道 */ merchant_contact_information?: {
-      /** Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ consultation_phone_number?: string;
+      /** Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ consultation_phone_number?: Sealed;
     };
     upload_time?: string;
   };
@@ -24525,16 +24526,16 @@ export interface V3MchOperateRiskWithdrawlApplyPostJson {
   /** 收款账号信息 */ payee_info: {
     /** 账户类型 */ account_type: 'ACCOUNT_TYPE_CORPORATE' | 'ACCOUNT_TYPE_PERSONAL';
     /** 银行账户 */ bank_account_info?: {
-      /** 开户名称 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_name: string;
+      /** 开户名称 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_name: Sealed;
       /** 开户银行 */ account_bank: string;
       /** 开户银行联行号 */ bank_branch_id?: string;
       /** 开户银行全称（含支行） */ bank_name?: string;
-      /** 银行账号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ account_number: string;
+      /** 银行账号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ account_number: Sealed;
     };
     /** 收款人账号对应的证件信息 */ identity_info?: {
       /** 证件类型 */ id_doc_type?: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-      /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_name: string;
-      /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_no: string;
+      /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_name: Sealed;
+      /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_no: Sealed;
     };
   };
   /** 付款申请证明材料 */ proof_media_list?: {
@@ -24612,15 +24613,15 @@ export interface V3MchalterapplyMchcontactalterapplymentPostJson {
   /** 商户号 */ merchant_code: string;
   /** 业务申请编号 */ out_request_no: string;
   /** 超级管理员信息 */ contact_info?: {
-    /** 超级管理员姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_name: string;
+    /** 超级管理员姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_name: Sealed;
     /** 超级管理员证件类型 */ contact_id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
-    /** 超级管理员身份证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ contact_id_card_number: string;
+    /** 超级管理员身份证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ contact_id_card_number: Sealed;
     /** 超级管理员证件正面照片 */ contact_id_doc_copy: string;
     /** 超级管理员证件反面照片 */ contact_id_doc_copy_back?: string;
     /** 超级管理员证件有效期开始时间 */ contact_id_doc_period_begin: string;
     /** 超级管理员证件有效期结束时间 */ contact_id_doc_period_end: string;
     /** 业务办理授权函 */ business_authorization_letter?: string;
-    /** 超级管理员手机 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile_phone: string;
+    /** 超级管理员手机 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile_phone: Sealed;
   };
 }
 
@@ -24733,9 +24734,9 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
     /** 法定代表人说明函 */ authorize_letter_copy?: string;
     /** 证件正面照片 */ card_front?: string;
     /** 证件反面照片 */ card_back?: string;
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_name?: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_number?: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_address?: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_name?: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_number?: Sealed;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_address?: Sealed;
     /** 证件有效期开始时间 */ card_period_begin?: string;
     /** 证件有效期结束时间 */ card_period_end?: string;
     /** 经营者/法人是否为受益人 */ as_ubo?: boolean;
@@ -24744,9 +24745,9 @@ export interface V3MchalterapplyMchsubjectalterapplymentPostJson {
     /** 证件类型 */ id_doc_type: 'IDENTIFICATION_TYPE_IDCARD' | 'IDENTIFICATION_TYPE_OVERSEA_PASSPORT' | 'IDENTIFICATION_TYPE_HONGKONG_PASSPORT' | 'IDENTIFICATION_TYPE_MACAO_PASSPORT' | 'IDENTIFICATION_TYPE_TAIWAN_PASSPORT' | 'IDENTIFICATION_TYPE_FOREIGN_RESIDENT' | 'IDENTIFICATION_TYPE_HONGKONG_MACAO_RESIDENT' | 'IDENTIFICATION_TYPE_TAIWAN_RESIDENT';
     /** 证件正面照片 */ card_front: string;
     /** 证件反面照片 */ card_back?: string;
-    /** 证件姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_number: string;
-    /** 证件居住地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ card_address: string;
+    /** 证件姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_number: Sealed;
+    /** 证件居住地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ card_address: Sealed;
     /** 证件有效期开始时间 */ card_period_begin: string;
     /** 证件有效期结束时间 */ card_period_end: string;
   }>;
@@ -24913,14 +24914,14 @@ export interface V3MedInsOrdersPostJson {
   /** 用户在appid下的唯一标识 */ openid?: string;
   /** 用户在医疗机构AppID下的唯一标识 */ sub_openid?: string;
   /** 支付人身份信息 */ payer: {
-    /** 真实姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-    /** 个人身份ID摘要 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_digest: string;
+    /** 真实姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+    /** 个人身份ID摘要 */ id_digest: string;
     /** 证件类型 */ card_type: 'UNKNOWN_USER_CARD_TYPE' | 'ID_CARD' | 'HOUSEHOLD_REGISTRATION' | 'FOREIGNER_PASSPORT' | 'MAINLAND_TRAVEL_PERMIT_FOR_TW' | 'MAINLAND_TRAVEL_PERMIT_FOR_MO' | 'MAINLAND_TRAVEL_PERMIT_FOR_HK' | 'FOREIGN_PERMANENT_RESIDENT';
   };
   /** 是否代亲属支付 */ pay_for_relatives?: boolean;
   /** 亲属身份信息 */ relative?: {
-    /** 真实姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-    /** 个人身份ID摘要 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_digest: string;
+    /** 真实姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+    /** 个人身份ID摘要 */ id_digest: string;
     /** 证件类型 */ card_type: 'UNKNOWN_USER_CARD_TYPE' | 'ID_CARD' | 'HOUSEHOLD_REGISTRATION' | 'FOREIGNER_PASSPORT' | 'MAINLAND_TRAVEL_PERMIT_FOR_TW' | 'MAINLAND_TRAVEL_PERMIT_FOR_MO' | 'MAINLAND_TRAVEL_PERMIT_FOR_HK' | 'FOREIGN_PERMANENT_RESIDENT';
   };
   /** 从业机构订单号 */ out_trade_no: string;
@@ -25247,8 +25248,8 @@ export interface V3MerchantRiskManageReportTradeUnionInformationPostJson {
   /** 子商户号 */ sub_mchid?: string;
   /** 商户订单号 */ out_trade_no?: string;
   /** 用户标识 */ openid?: string;
-  /** 用户手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-  /** 用户实名证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificates_number?: string;
+  /** 用户手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+  /** 用户实名证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ certificates_number?: Sealed;
   /** 用户终端ip */ client_ip?: string;
   /** 商户判定交易的风险等级 */ risk_level?: number;
   /** 线上线下标识 */ line_type?: 1 | 2;
@@ -25537,7 +25538,7 @@ export interface V3MerchantServiceComplaintsGetAnswer {
     /** 商户订单号 */ out_trade_no: string;
     /** 投诉时间 */ complaint_time: string;
     /** 订单金额 */ amount: number;
-    /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+    /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
     /** 投诉详情 */ complaint_detail: string;
     /** 投诉单状态 */ complaint_state: 'PAYER_COMPLAINTED' | 'FROZENED' | 'FROZEN_FINISHED' | 'PAYER_CANCELED' | 'MERCHANT_REFUNDED' | 'SYSTEM_REFUNDED' | 'MANUAL_UNFROZEN';
     /** 微信订单号 */ transaction_id: string;
@@ -25565,7 +25566,7 @@ export interface V3MerchantServiceComplaintsV2GetAnswer {
     /** 投诉详情 */ complaint_detail: string;
     /** 投诉单状态 */ complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
     /** 被诉商户号 */ complainted_mchid: string;
-    /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+    /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
     /** 投诉单关联订单信息 */ complaint_order_info?: Array<{
       /** 微信订单号 */ transaction_id: string;
       /** 商户订单号 */ out_trade_no: string;
@@ -25620,7 +25621,7 @@ export interface V3MerchantServiceComplaintsV2ByComplaintIdGetAnswer {
   /** 投诉详情 */ complaint_detail: string;
   /** 投诉单状态 */ complaint_state: 'PENDING' | 'PROCESSING' | 'PROCESSED';
   /** 被诉商户号 */ complainted_mchid: string;
-  /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+  /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
   /** 投诉人openid */ payer_openid?: string;
   /** 投诉资料列表 */ complaint_media_list?: Array<{
     /** 媒体文件业务类型 */ media_type: 'USER_COMPLAINT_IMAGE' | 'OPERATION_IMAGE';
@@ -26039,7 +26040,7 @@ export interface V3MerchantServiceComplaintsByTransactionIdGetAnswer {
   /** 商户订单号 */ out_trade_no: string;
   /** 投诉时间 */ complaint_time: string;
   /** 投诉金额 */ amount: number;
-  /** 投诉人联系方式 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ payer_phone?: string;
+  /** 投诉人联系方式 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ payer_phone?: Sealed;
   /** 投诉描述 */ complaint_detail: string;
   /** 投诉单状态 */ complaint_state?: string;
   /** 微信支付订单号 */ transaction_id: string;
@@ -26581,8 +26582,8 @@ export interface V3MultiuseStocksByStockIdUseFlowGetAnswer {
 export interface V3MultiuseUsersByOpenidCouponsPostJson {
   /** 批次号 */ stock_id: string;
   /** 商户单据号 */ out_request_no: string;
-  /** 用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-  /** 身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+  /** 用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+  /** 身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   /** 发放面额 */ amount?: number;
   /** 公众账号ID */ appid: string;
   /** 证件类型 */ card_type: 'ID_CARD';
@@ -26669,8 +26670,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsPostJson {
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
   };
   /** 需要开具的发票信息 */ fapiao_information: Array<{
     /** 商户发票单号 */ fapiao_id: string;
@@ -26725,8 +26726,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueGeneralPostJson {
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
     /** 订单金额 */ amount?: number;
     /** 商户订单号 */ out_trade_no?: string;
     /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -26793,8 +26794,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportP
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
     /** 订单金额 */ amount?: number;
     /** 商户订单号 */ out_trade_no?: string;
     /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -26816,7 +26817,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssuePassengerTransportP
       /** 出行人额外信息 */ passenger_information?: {
         /** 出行人名称 */ name: string;
         /** 出行人证件类型 */ certificate_type: 'IDENTITY_CARD' | 'PASSPORT' | 'HONG_KONG_PERMIT' | 'MACAO_PERMIT' | 'TAIWAN_PERMIT' | 'FOREIGNER_RESIDENCE_PERMIT' | 'HONG_KONG_RESIDENT_CARD' | 'MACAO_RESIDENT_CARD' | 'TAIWAN_RESIDENT_CARD' | 'MILITARY_OFFICER_CARD' | 'ARMED_POLICE_OFFICER_CARD' | 'SOLDIER_CARD' | 'HOMECOMING_CERT' | 'TAIWAN_COMPATRIOT_CERT';
-        /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificate_number: string;
+        /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ certificate_number: Sealed;
         /** 出行日期 */ departure_date: string;
         /** 出发地 */ departure_place: string;
         /** 目的地 */ destination: string;
@@ -26871,8 +26872,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsIssueRefinedOilPostJson 
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
     /** 订单金额 */ amount?: number;
     /** 商户订单号 */ out_trade_no?: string;
     /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -26944,8 +26945,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJso
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
     /** 订单金额 */ amount?: number;
     /** 商户订单号 */ out_trade_no?: string;
     /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -26971,7 +26972,7 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsRealEstateLeasingPostJso
         /** 租赁期起 */ lease_period_start: string;
         /** 租赁期止 */ lease_period_end: string;
         /** 跨地（市）标志 */ cross_city_flag: boolean;
-        /** 产权证书/不动产权证号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ certificate_no?: string;
+        /** 产权证书/不动产权证号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ certificate_no?: Sealed;
         /** 车牌号 */ plate_no?: string[];
       };
     }>;
@@ -27088,8 +27089,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdGetAnswer
       /** 电话 */ telephone?: string;
       /** 开户银行 */ bank_name?: string;
       /** 银行账号 */ bank_account?: string;
-      /** 手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone?: string;
-      /** 邮箱地址 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ email?: string;
+      /** 手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone?: Sealed;
+      /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ email?: Sealed;
       /** 订单金额 */ amount?: number;
       /** 商户订单号 */ out_trade_no?: string;
       /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -27150,8 +27151,8 @@ export interface V3NewTaxControlFapiaoFapiaoApplicationsByFapiaoApplyIdInsertCar
     /** 电话 */ telephone?: string;
     /** 开户银行 */ bank_name?: string;
     /** 银行账号 */ bank_account?: string;
-    /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-    /** 邮箱地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ email?: string;
+    /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+    /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ email?: Sealed;
     /** 订单金额 */ amount?: number;
     /** 商户订单号 */ out_trade_no?: string;
     /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -27256,7 +27257,7 @@ export interface V3NewTaxControlFapiaoFapiaomerchantGetspinviteurlGet extends Ca
     /** 开票模式 */ fapiao_mode: 'THIRD_OR_SELF_FAPIAO' | 'TENCENT_DIGITAL_TAX';
     /** 发票能力类型 */ fapiao_ability_type_list?: Array<'BASE_ABILITY' | 'REAL_ESTATE_ABILITY' | 'PASSENGER_TRANSPORT_ABILITY' | 'REFINED_OIL_ABILITY'>;
     /** 服务商邀请渠道 */ invite_channel?: string;
-    /** 操作人员 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ operate_user?: string;
+    /** 操作人员 */ operate_user?: string;
     /** 服务商邀请code */ invite_code: string;
     /** 子商户号 */ sub_mchid?: string;
   };
@@ -27440,8 +27441,8 @@ export interface V3NewTaxControlFapiaoUserTitleGetAnswer {
   /** 电话 */ telephone?: string;
   /** 开户银行 */ bank_name?: string;
   /** 银行账号 */ bank_account?: string;
-  /** 手机号 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ phone?: string;
-  /** 邮箱地址 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ email?: string;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ phone?: Sealed;
+  /** 邮箱地址 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ email?: Sealed;
   /** 订单金额 */ amount?: number;
   /** 商户订单号 */ out_trade_no?: string;
   /** 开具的发票类型 */ fapiao_bill_type?: 'COMM_FAPIAO' | 'VAT_FAPIAO';
@@ -27517,20 +27518,20 @@ export interface V3OfflinefaceContractsPresignPostJson {
     /** 机构ID */ organization_id: string;
     /** 证件信息 */ identification?: {
       /** 证件类型 */ identification_type: 'IDCARD';
-      /** 证件ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_number: string;
+      /** 证件ID — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_number: Sealed;
     };
-    /** 手机号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
+    /** 手机号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
   };
   /** 签约指定银行卡 */ limit_bank_card?: {
-    /** 银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bank_card_number?: string;
-    /** 开卡人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_name?: string;
+    /** 银行卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ bank_card_number?: Sealed;
+    /** 开卡人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_name?: Sealed;
     /** 开卡人证件 */ identification?: {
       /** 证件类型 */ identification_type: 'IDCARD';
-      /** 证件ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ identification_number: string;
+      /** 证件ID — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ identification_number: Sealed;
     };
     /** 银行卡有效期 */ valid_thru?: string;
     /** 银行类型 */ bank_type?: string;
-    /** 开卡预留手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
+    /** 开卡预留手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
   };
   /** 签约模式 */ contract_mode?: 'LIMIT_BANK_CARD' | 'PRIORITY_BANK_CARD' | 'LIMIT_NONE';
 }
@@ -27798,7 +27799,7 @@ export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOu
 
 /** The `json` body of `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`. */
 export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOutUserIdPatchJson {
-  /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name?: string;
+  /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name?: Sealed;
   /** 用户类型 */ user_type?: 'STUDENT' | 'STUFF';
   /** 学生信息 */ student_info?: {
     /** 班级名 */ class_name?: string;
@@ -27807,7 +27808,7 @@ export interface V3OfflinefacemchOrganizationsByOrganizationIdUsersOutUserIdByOu
     /** 职业 */ occupation?: string;
   };
   /** 状态 */ status?: 'NORMAL' | 'DISABLED';
-  /** 手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
+  /** 手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
 }
 
 /** The options of `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`. */
@@ -28192,8 +28193,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignAppPostJson {
   /** 是否自动续保 */ can_auto_insure?: boolean;
   /** 是否自动重新投保 */ can_auto_reinsure?: boolean;
   /** 用户实名信息 */ real_identity?: {
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-    /** 自然人身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+    /** 自然人身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 实名验证类型 */ identity_type?: 'ID_CARD';
   };
   /** 合并扣费期数 */ combined_deduct_period_count?: number;
@@ -28262,8 +28263,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignH5PostJson {
   /** 是否自动续保 */ can_auto_insure?: boolean;
   /** 是否自动重新投保 */ can_auto_reinsure?: boolean;
   /** 用户实名信息 */ real_identity?: {
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-    /** 自然人身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+    /** 自然人身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 实名验证类型 */ identity_type?: 'ID_CARD';
   };
   /** 跳转控制信息 */ jump_control?: {
@@ -28335,8 +28336,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignJsapiPostJson {
   /** 是否自动续保 */ can_auto_insure?: boolean;
   /** 是否自动重新投保 */ can_auto_reinsure?: boolean;
   /** 用户实名信息 */ real_identity?: {
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-    /** 自然人身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+    /** 自然人身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 实名验证类型 */ identity_type?: 'ID_CARD';
   };
   /** 合并扣费期数 */ combined_deduct_period_count?: number;
@@ -28405,8 +28406,8 @@ export interface V3PapayInsuranceSignContractsPreEntrustSignMiniProgramPostJson 
   /** 是否自动续保 */ can_auto_insure?: boolean;
   /** 是否自动重新投保 */ can_auto_reinsure?: boolean;
   /** 用户实名信息 */ real_identity?: {
-    /** 自然人姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name: string;
-    /** 自然人身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+    /** 自然人姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name: Sealed;
+    /** 自然人身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
     /** 实名验证类型 */ identity_type?: 'ID_CARD';
   };
   /** 合并扣费期数 */ combined_deduct_period_count?: number;
@@ -30069,8 +30070,8 @@ export interface V3PartnerTransferBatchesPostJson {
     /** 转账金额 */ transfer_amount: number;
     /** 转账备注 */ transfer_remark: string;
     /** 收款用户openid */ openid: string;
-    /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-    /** 收款用户身份证 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_id_card?: string;
+    /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+    /** 收款用户身份证 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_id_card?: Sealed;
   }>;
   /** 服务商的appid */ sp_appid?: string;
   /** 批量转账用途 */ transfer_purpose?: 'GOODSPAYMENT' | 'COMMISSION' | 'REFUND' | 'REIMBURSEMENT' | 'FREIGHT' | 'OTHERS';
@@ -30965,8 +30966,8 @@ export interface V3PayPartnerTransactionsAppPostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 贴息信息(微信分付) */ subsidy_info?: {
@@ -31282,8 +31283,8 @@ export interface V3PayPartnerTransactionsH5PostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
 }
@@ -31427,8 +31428,8 @@ export interface V3PayPartnerTransactionsJsapiPostJson {
     /** 用户子标识 */ sub_openid?: string;
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 贴息信息(微信分付) */ subsidy_info?: {
@@ -31666,8 +31667,8 @@ export interface V3PayPartnerTransactionsNativePostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
 }
@@ -31940,8 +31941,8 @@ export interface V3PayTransactionsAppPostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 结算信息 */ settle_info?: {
@@ -32244,8 +32245,8 @@ export interface V3PayTransactionsH5PostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 结算信息 */ settle_info?: {
@@ -32372,8 +32373,8 @@ export interface V3PayTransactionsJsapiPostJson {
     /** 用户标识 */ openid: string;
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 结算信息 */ settle_info?: {
@@ -32535,8 +32536,8 @@ export interface V3PayTransactionsNativePostJson {
   /** 支付者 */ payer?: {
     /** 实名支付(需单独申请权限) */ identity?: {
       /** 证件类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 结算信息 */ settle_info?: {
@@ -32773,8 +32774,8 @@ export interface V3PayrollCardAuthenticationsPreOrderWithAuthPostJson {
   /** 商家核身单号 */ authenticate_number: string;
   /** 项目名称 */ project_name: string;
   /** 用工单位名称 */ employer_name: string;
-  /** 用户实名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-  /** 用户证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+  /** 用户实名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+  /** 用户证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   /** 用工类型 */ employment_type: 'LONG_TERM_EMPLOYMENT' | 'SHORT_TERM_EMPLOYMENT' | 'COOPERATION_EMPLOYMENT';
   /** 核身类型 */ authenticate_type: 'SIGN_IN' | 'INSURANCE' | 'CONTRACT';
 }
@@ -32858,8 +32859,8 @@ export interface V3PayrollCardTokensPostJson {
   /** 应用ID */ appid?: string;
   /** 子商户应用ID */ sub_appid?: string;
   /** 子商户号 */ sub_mchid: string;
-  /** 用户实名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-  /** 用户证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+  /** 用户实名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+  /** 用户证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   /** 用工类型 */ employment_type: 'LONG_TERM_EMPLOYMENT' | 'SHORT_TERM_EMPLOYMENT' | 'COOPERATION_EMPLOYMENT';
 }
 
@@ -32907,7 +32908,7 @@ export interface V3PayrollCardTransferBatchesPostJson {
     /** 转账金额 */ transfer_amount: number;
     /** 转账备注 */ transfer_remark: string;
     /** 收款用户OpenID */ openid: string;
-    /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
+    /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
   }>;
   /** 服务商的AppID */ sp_appid?: string;
   /** 用工类型 */ employment_type: string;
@@ -32979,8 +32980,8 @@ export interface V3PayrollCardWesureTokenValidationsPostJson {
   /** 服务商商户号 */ sp_mchid: string;
   /** 特约商户商户号 */ sub_mchid: string;
   /** token值 */ token: string;
-  /** 用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-  /** 用户身份证号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+  /** 用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+  /** 用户身份证号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   /** 核身类型 */ authenticate_type?: 'NORMAL' | 'SIGN_IN' | 'INSURANCE' | 'CONTRACT';
 }
 
@@ -33663,7 +33664,7 @@ export interface V3PayscoreMerchantBillGetAnswer {
     /** 哈希类型 */ hash_type: string;
     /** 哈希值 */ hash_value: string;
     /** 下载地址 */ download_url: string;
-    /** 加密密钥 */ encrypt_key: string;
+    /** 加密密钥 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypt_key: Sealed;
     /** 随机字符串 */ nonce: string;
   }>;
 }
@@ -35052,10 +35053,10 @@ export interface V3PayscorePayafterOrdersPostJson {
   attach?: string;
   /** 使用需用户确认订单类型 */ need_user_confirm?: boolean;
   /** 微信用户在商户对应appid下的唯一标识 */ openid?: string;
-  /** 用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
-  /** 用户手机号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ phone?: string;
-  /** 用户身份证ID — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ userid?: string;
-  /** 用户收货地址 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ address?: string;
+  /** 用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
+  /** 用户手机号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ phone?: Sealed;
+  /** 用户身份证ID — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ userid?: Sealed;
+  /** 用户收货地址 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ address?: Sealed;
 }
 
 /** The options of `POST /v3/payscore/payafter-orders`. */
@@ -38875,7 +38876,7 @@ export interface V3PlatsolutionInsuranceMchTransferBatchesBatchIdByBatchIdDetail
   /** 明细失败原因 */ fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH';
   /** 收款用户OpenID */ openid?: string;
   /** 收款银行类型 */ bank_type?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 转账完成时间 */ transfer_finish_time?: string;
   /** 银行退票时间 */ bank_refund_time?: string;
 }
@@ -39003,7 +39004,7 @@ export interface V3PlatsolutionInsuranceMchTransferBatchesOutBatchNoByOutBatchNo
   /** 明细失败原因 */ fail_reason?: 'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'RECEIVE_ACCOUNT_NOT_PERMMIT' | 'PAYEE_ACCOUNT_ABNORMAL' | 'PAYER_ACCOUNT_ABNORMAL' | 'TRANSFER_REMARK_SET_FAIL' | 'TRANSFER_SCENE_INVALID' | 'TRANSFER_SCENE_UNAVAILABLE' | 'RECEIVE_ACCOUNT_NOT_CONFIGURE' | 'BLOCK_B2C_USERLIMITAMOUNT_BSRULE_MONTH' | 'BLOCK_B2C_USERLIMITAMOUNT_MONTH' | 'MERCHANT_REJECT' | 'MERCHANT_NOT_CONFIRM' | 'BANK_CARD_PARAM_ERROR' | 'BANK_CARD_TYPE_NOT_SUPPORTED' | 'RESERVATION_STATE_INVALID' | 'EXCEEDED_ESTIMATED_AMOUNT' | 'RESERVATION_INFO_NOT_MATCH' | 'RESERVATION_SCENE_NOT_MATCH';
   /** 收款用户OpenID */ openid?: string;
   /** 收款银行类型 */ bank_type?: string;
-  /** 收款用户姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ user_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ user_name?: Sealed;
   /** 转账完成时间 */ transfer_finish_time?: string;
   /** 银行退票时间 */ bank_refund_time?: string;
 }
@@ -39070,7 +39071,7 @@ export interface V3PlatsolutionInsuranceMchTransferReservationApplyPostJson {
   /** 预计最大转账金额 */ estimated_max_amount?: number;
   /** 准确转账金额 */ exact_amount?: number;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_real_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_real_name?: Sealed;
   /** 预约备注 */ reserve_remark: string;
   /** 商户回调地址 */ notify_url: string;
   /** 场景报备信息 */ scene_report_data?: {
@@ -39518,7 +39519,7 @@ export interface V3PlatsolutionMchTransferReservationApplyPostJson {
   /** 预计最大转账金额 */ estimated_max_amount?: number;
   /** 准确转账金额 */ exact_amount?: number;
   /** 收款用户OpenID */ openid?: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_real_name?: string;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_real_name?: Sealed;
   /** 预约备注 */ reserve_remark: string;
   /** 商户回调地址 */ notify_url: string;
   /** 场景报备信息 */ scene_report_data?: {
@@ -39692,7 +39693,7 @@ export interface V3ProfitsharingOrdersPostJson {
   /** 分账接收方列表 */ receivers?: Array<{
     /** 分账接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
     /** 分账接收方帐号 */ account: string;
-    /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
+    /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
     /** 分账金额 */ amount: number;
     /** 分账描述 */ description: string;
   }>;
@@ -39823,7 +39824,7 @@ export interface V3ProfitsharingReceiversAddPostJson {
   /** 子商户应用ID */ sub_appid?: string;
   /** 分账接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
   /** 分账接收方帐号 */ account: string;
-  /** 分账个人接收方姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
+  /** 分账个人接收方姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
   /** 与分账方的关系类型 */ relation_type: 'SERVICE_PROVIDER' | 'STORE' | 'STAFF' | 'STORE_OWNER' | 'PARTNER' | 'HEADQUARTER' | 'BRAND' | 'DISTRIBUTOR' | 'USER' | 'SUPPLIER' | 'CUSTOM';
   /** 自定义的分账关系 */ custom_relation?: string;
 }
@@ -39853,7 +39854,7 @@ export interface V3ProfitsharingReceiversAddPostAnswer {
   /** 子商户号 */ sub_mchid?: string;
   /** 分账接收方类型 */ type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID';
   /** 分账接收方账号 */ account: string;
-  /** 分账接收方全称 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ name?: string;
+  /** 分账接收方全称 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ name?: Sealed;
   /** 与分账方的关系类型 */ relation_type: 'SERVICE_PROVIDER' | 'STORE' | 'STAFF' | 'STORE_OWNER' | 'PARTNER' | 'HEADQUARTER' | 'BRAND' | 'DISTRIBUTOR' | 'USER' | 'SUPPLIER' | 'CUSTOM';
   /** 自定义的分账关系 */ custom_relation?: string;
 }
@@ -40232,8 +40233,8 @@ export interface V3RateActivityApplicationsIdByApplicationIdPatchAnswer {
 export interface V3RealnameVerifyGet extends CallOptions {
   query: {
     /** 下单用户账户的证件类型 */ credential_type: 1 | 2 | 5 | 9 | 12 | 17 | 19;
-    /** 加密后的下单用户证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_credential_id: string;
-    /** 加密后的下单用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_name: string;
+    /** 加密后的下单用户证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_credential_id: Sealed;
+    /** 加密后的下单用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_name: Sealed;
     /** 微信支付交易单号 */ wxp_trade_no: string;
   };
 }
@@ -40468,8 +40469,8 @@ export interface V3RefundDomesticRefundsByRefundIdApplyAbnormalRefundPostJson {
   /** 商户退款单号 */ out_refund_no: string;
   /** 异常退款处理方式 */ type: 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD';
   /** 开户银行 */ bank_type?: 'CMB_DEBIT' | 'COMM_DEBIT' | 'ABC_DEBIT' | 'CCB_DEBIT' | 'ICBC_DEBIT' | 'BOC_DEBIT' | 'PAB_DEBIT' | 'SPDB_DEBIT' | 'CITIC_DEBIT' | 'CEB_DEBIT' | 'CMBC_DEBIT' | 'CIB_DEBIT' | 'GDB_DEBIT' | 'PSBC_DEBIT' | 'NBCB_DEBIT';
-  /** 收款银行卡号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bank_account?: string;
-  /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ real_name?: string;
+  /** 收款银行卡号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ bank_account?: Sealed;
+  /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ real_name?: Sealed;
 }
 
 /** The options of `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`. */
@@ -40638,8 +40639,8 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostJson {
   /** 支付者信息 */ combine_payer_info?: {
     /** 实名支付 */ identity?: {
       /** 类型 */ type: 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'TAIWAN_COMPATRIOT_PERMIT';
-      /** 加密后的证件号 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ number: string;
-      /** 加密后的姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
+      /** 加密后的证件号 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ number: Sealed;
+      /** 加密后的姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
     };
   };
   /** 微信内网页调起支付场景信息 */ wechat_web_info?: {
@@ -40679,7 +40680,7 @@ export interface V3RepaymentCombineTransactionsPartnerPrepayPostAnswer {
 export interface V3SecurityEchoPostJson {
   /** 商户回调地址 */ notify_url?: string;
   /** 回显信息 */ echo_message: string;
-  /** 平台证书或微信支付公钥加密测试字段 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_echo_message?: string;
+  /** 平台证书或微信支付公钥加密测试字段 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_echo_message?: Sealed;
 }
 
 /** The options of `POST /v3/security/echo`. */
@@ -40705,7 +40706,7 @@ export interface V3SecurityEchoPostWithBody extends V3SecurityEchoPostFields {
 /** The answer (`data`) of `POST /v3/security/echo`. */
 export interface V3SecurityEchoPostAnswer {
   /** 回显信息 */ echo_message: string;
-  /** 平台证书或微信支付公钥加密测试字段 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ encrypted_echo_message?: string;
+  /** 平台证书或微信支付公钥加密测试字段 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ encrypted_echo_message?: Sealed;
 }
 
 /** The options of `GET /v3/smartguide/guides`. */
@@ -40714,7 +40715,7 @@ export interface V3SmartguideGuidesGet extends CallOptions {
     /** 子商户ID */ sub_mchid?: string;
     /** 门店ID */ store_id: number;
     /** 企业微信的员工ID */ userid?: string;
-    /** 手机号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile?: string;
+    /** 手机号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile?: Sealed;
     /** 工号 */ work_id?: string;
     /** 最大资源条数 */ limit?: number;
     /** 请求资源起始位置 */ offset?: number;
@@ -40729,8 +40730,8 @@ export interface V3SmartguideGuidesGetAnswer {
   /** 服务人员信息列表 */ data?: Array<{
     /** 服务人员ID */ guide_id?: string;
     /** 门店ID */ store_id?: number;
-    /** 企业微信的员工姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ name?: string;
-    /** 手机号码 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ mobile?: string;
+    /** 企业微信的员工姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ name?: Sealed;
+    /** 手机号码 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ mobile?: Sealed;
     /** 企业微信的员工ID */ userid?: string;
     /** 工号 */ work_id?: string;
   }>;
@@ -40742,8 +40743,8 @@ export interface V3SmartguideGuidesPostJson {
   /** 企业ID */ corpid: string;
   /** 门店ID */ store_id: number;
   /** 企业微信的员工ID */ userid: string;
-  /** 企业微信的员工姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name: string;
-  /** 手机号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile: string;
+  /** 企业微信的员工姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name: Sealed;
+  /** 手机号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile: Sealed;
   /** 员工个人二维码 */ qr_code: string;
   /** 头像URL */ avatar: string;
   /** 群二维码URL */ group_qrcode?: string;
@@ -40777,8 +40778,8 @@ export interface V3SmartguideGuidesPostAnswer {
 /** The `json` body of `PATCH /v3/smartguide/guides/{guide_id}`. */
 export interface V3SmartguideGuidesByGuideIdPatchJson {
   /** 子商户ID */ sub_mchid?: string;
-  /** 企业微信的员工姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ name?: string;
-  /** 手机号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ mobile?: string;
+  /** 企业微信的员工姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ name?: Sealed;
+  /** 手机号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ mobile?: Sealed;
   /** 员工个人二维码 */ qr_code?: string;
   /** 头像URL */ avatar?: string;
   /** 群二维码URL */ group_qrcode?: string;
@@ -40959,8 +40960,8 @@ export interface V3TaxiInvoiceCardsUploadFilePostAnswer {
 
 /** The `json` body of `POST /v3/taxi-invoice/driver/update-driver`. */
 export interface V3TaxiInvoiceDriverUpdateDriverPostJson {
-  /** 司机姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ driver_name: string;
-  /** 司机身份证号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ id_card_number: string;
+  /** 司机姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ driver_name: Sealed;
+  /** 司机身份证号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ id_card_number: Sealed;
   /** 公司名称 */ company_name: string;
   /** 商户号 */ mchid: string;
   /** 营运资格证号 */ driver_license: string;
@@ -41000,8 +41001,8 @@ export interface V3TaxiInvoiceDriverUpdateDriverPostWithBody extends V3TaxiInvoi
 
 /** The answer (`data`) of `POST /v3/taxi-invoice/driver/update-driver`. */
 export interface V3TaxiInvoiceDriverUpdateDriverPostAnswer {
-  /** 司机姓名 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ driver_name: string;
-  /** 司机身份证号码 — Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`. */ id_card_number: string;
+  /** 司机姓名 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ driver_name: Sealed;
+  /** 司机身份证号码 — Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`. */ id_card_number: Sealed;
   /** 公司名称 */ company_name: string;
   /** 商户号 */ mchid: string;
   /** 营运资格证号 */ driver_license: string;
@@ -41390,8 +41391,8 @@ export interface V3TransferBatchesPostJson {
     /** 转账金额 */ transfer_amount: number;
     /** 转账备注 */ transfer_remark: string;
     /** 用户在直连商户应用下的用户标示 */ openid: string;
-    /** 收款用户姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_name: string;
-    /** 收款用户身份证 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ user_id_card?: string;
+    /** 收款用户姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_name: Sealed;
+    /** 收款用户身份证 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ user_id_card?: Sealed;
   }>;
   /** 转账场景ID */ transfer_scene_id: string;
   /** 通知地址 */ notify_url?: string;
@@ -41655,11 +41656,11 @@ export interface V3VehicleEtcPreopenPostJson {
   /** ETC设备号 */ etc_device_id?: string;
   /** 车牌号 */ plate_number: string;
   /** 实名信息 */ identify: {
-    /** 姓名 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_real_name: string;
-    /** 证件号码 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ encrypted_credential_id: string;
+    /** 姓名 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_real_name: Sealed;
+    /** 证件号码 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ encrypted_credential_id: Sealed;
     /** 证件类型 */ credential_type: string;
   };
-  /** 用户开通ETC时绑定的银行卡 — Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends). */ bank_card_no?: string;
+  /** 用户开通ETC时绑定的银行卡 — Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`. */ bank_card_no?: Sealed;
 }
 
 /** The options of `POST /v3/vehicle/etc/preopen`. */

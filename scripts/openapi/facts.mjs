@@ -205,6 +205,7 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
   }
   for (const op of operations) {
     relaxAlternatives(op, report);
+    markEncrypted(op, report);
     applyOverlay(op, overlay[op.template]?.[op.method], report);
   }
   // An overlay entry no operation takes (a typo, an operation gone upstream) would win nothing, silently.
@@ -341,24 +342,73 @@ function relaxAlternatives(op, report) {
 }
 
 /**
- * Puts overlay facts (which win) onto an operation: `'json.a.b': { enum: [...] }` for a field, or
- * `host: 'https://…/'` for the host it is served from.
+ * The roots a field is named from, in overlay entries and in the encrypted-fields table: where the
+ * value travels in the call (`json`, `query`, `meta` of an upload) or in the answer (`response`).
+ */
+const rootsOf = (op) => ({ path: op.path, query: op.query, json: op.body, meta: op.upload?.meta, response: op.response });
+
+/**
+ * Marks `encrypted: true` on the fields WeChat Pay encrypts with RSA-OAEP: in a request under its
+ * public key (the one `Wechatpay-Serial` names), in an answer under the merchant's. The facts say so
+ * by `format: base64` on a string or by a parent's `x-is-sensitive` list. APIv2 is left out: its few
+ * such fields (`pay_bank`'s `enc_bank_no`, …) are encrypted under another key, fetched by its own
+ * call. Where the marks are wrong or silent, overlay.json's `encrypted` fixes them (counted).
+ */
+function markEncrypted(op, report) {
+  if (op.tree === 'v2') return;
+  const isText = (schema) => (schema.type === 'string' || schema.type === undefined) && !schema.properties && !schema.items;
+  const mark = (schema, at) => {
+    schema.encrypted = true;
+    report.add('encrypted-field', `${op.method.toUpperCase()} ${op.template}`, at);
+  };
+  const walk = (schema, at) => {
+    if (!schema || typeof schema !== 'object') return;
+    for (const [name, child] of Object.entries(schema.properties ?? {})) {
+      const sensitive = Array.isArray(schema.sensitive) && schema.sensitive.includes(name);
+      if (isText(child) && (child.format === 'base64' || sensitive)) mark(child, `${at}.${name}`);
+      walk(child, `${at}.${name}`);
+    }
+    if (schema.items && isText(schema.items) && schema.items.format === 'base64') mark(schema.items, `${at}[]`);
+    else if (schema.items) walk(schema.items, `${at}[]`);
+  };
+  for (const [root, schema] of Object.entries(rootsOf(op))) if (root !== 'path') walk(schema, root);
+}
+
+/**
+ * Puts overlay facts (which win) onto an operation: `'json.a.b': { enum: [...] }` for a field
+ * (`list[]` steps into a list's items), `'json.a': { encrypted: false }` to unmark a field the facts
+ * wrongly mark encrypted (or `true` to mark one they miss), or `host: 'https://…/'` for the host it is
+ * served from.
  */
 function applyOverlay(op, entries, report) {
   if (!entries) return;
-  const roots = { path: op.path, query: op.query, json: op.body, response: op.response };
+  const roots = rootsOf(op);
+  const at = `${op.method.toUpperCase()} ${op.template}`;
   for (const [field, facts] of Object.entries(entries)) {
     if (field === 'host') {
-      if (typeof facts !== 'string' || !/^https:\/\/[a-z0-9.-]+\/$/.test(facts)) throw new Error(`overlay: ${op.method.toUpperCase()} ${op.template} has a host that is not https://name/: ${facts}`);
+      if (typeof facts !== 'string' || !/^https:\/\/[a-z0-9.-]+\/$/.test(facts)) throw new Error(`overlay: ${at} has a host that is not https://name/: ${facts}`);
       op.host = facts;
-      report.add('overlay-wins', `${op.method.toUpperCase()} ${op.template}`, `host ${facts}`);
+      report.add('overlay-wins', at, `host ${facts}`);
       continue;
     }
     const [root, ...names] = field.split('.');
     let node = roots[root];
-    for (const name of names) node = node?.properties?.[name];
-    if (!node) throw new Error(`overlay: ${op.method.toUpperCase()} ${op.template} has no field ${field}`);
-    Object.assign(node, facts);
-    report.add('overlay-wins', `${op.method.toUpperCase()} ${op.template}`, field);
+    for (const name of names) {
+      const list = name.endsWith('[]');
+      node = node?.properties?.[list ? name.slice(0, -2) : name];
+      if (list) node = node?.items;
+    }
+    if (!node) throw new Error(`overlay: ${at} has no field ${field}`);
+    const { encrypted, ...rest } = facts;
+    if (encrypted !== undefined) {
+      if (typeof encrypted !== 'boolean' || Boolean(node.encrypted) === encrypted) throw new Error(`overlay: ${at} ${field}: encrypted ${encrypted} changes nothing`);
+      if (encrypted) node.encrypted = true;
+      else delete node.encrypted;
+      report.add(encrypted ? 'encrypted-overlay-added' : 'encrypted-overlay-removed', at, field);
+    }
+    if (Object.keys(rest).length) {
+      Object.assign(node, rest);
+      report.add('overlay-wins', at, field);
+    }
   }
 }

@@ -47,18 +47,21 @@ const docOf = (lines) => (lines.length === 1 ? `/** ${lines[0]} */\n` : `/**\n${
 /** A named type for an object literal (an interface, cached and shown by name) or anything else (an alias). */
 const declare = (name, type) => (type.startsWith('{') ? `export interface ${name} ${type}\n` : `export type ${name} = ${type};\n`);
 
-/** Whether a field is encrypted by contract: `format: base64` strings, or named by its parent's `x-is-sensitive`. */
-const isEncrypted = (schema, name, parent) => (schema.type === 'string' || schema.type === undefined) && (schema.format === 'base64' || (Array.isArray(parent?.sensitive) && parent.sensitive.includes(name)));
-const ENCRYPTED_IN = 'Encrypted field: send `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the request names in `Wechatpay-Serial`, which the client sends).';
-const ENCRYPTED_OUT = 'Encrypted field: read it with `Rsa.decrypt(value, merchantPrivateKey)`.';
+/** What the TSDoc of a field WeChat Pay encrypts (the importer's `encrypted` mark) says, by direction. */
+const ENCRYPTED_IN = 'Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`.';
+const ENCRYPTED_OUT = 'Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`.';
+/** APIv2's few encrypted fields are under another key, not checked by type (facts.mjs markEncrypted). */
+const ENCRYPTED_V2 = 'Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`.';
 
 /**
- * A TypeScript type for a facts schema; `direction` picks the encrypted-field note. `xml` is an
- * APIv2 answer: parsed XML holds text only, so its numbers are numeric strings.
+ * A TypeScript type for a facts schema; `direction` (`in`, `out`, `v2-in`, `xml`) picks the
+ * encrypted-field note. `xml` is an APIv2 answer: parsed XML holds text only, so its numbers are
+ * numeric strings.
  */
 export function typeOf(schema, indent, direction, omit = new Set(), optional = new Set()) {
   if (!schema || typeof schema !== 'object') return 'unknown';
   const type = schema.type ?? (schema.properties ? 'object' : schema.items ? 'array' : undefined);
+  if (type === 'string' && schema.encrypted && direction !== 'xml') return 'Sealed';
   if (type === 'string') return schema.enum ? schema.enum.map((value) => quote(String(value))).join(' | ') : 'string';
   if ((type === 'integer' || type === 'number') && direction === 'xml') return schema.enum ? schema.enum.map((value) => quote(String(value))).join(' | ') : '`${number}`';
   if (type === 'integer' || type === 'number') return schema.enum ? schema.enum.map((value) => (typeof value === 'number' ? String(value) : quote(String(value)))).join(' | ') : 'number';
@@ -75,7 +78,8 @@ export function typeOf(schema, indent, direction, omit = new Set(), optional = n
     const lines = entries.map(([name, child]) => {
       const notes = [];
       if (child.label) notes.push(child.label);
-      if (isEncrypted(child, name, schema)) notes.push(direction === 'in' ? ENCRYPTED_IN : ENCRYPTED_OUT);
+      if (child.encrypted || child.items?.encrypted) notes.push(direction === 'in' ? ENCRYPTED_IN : ENCRYPTED_OUT);
+      else if (direction === 'v2-in' && child.format === 'base64') notes.push(ENCRYPTED_V2);
       const doc = notes.length ? `/** ${notes.join(' — ')} */ ` : '';
       // APIv2's numbered fields (`refund_status_$n`, `coupon_id_$n_$m`) arrive as refund_status_0, …: an index signature.
       if (/\$[a-z](?![a-z])/.test(name)) return `${pad}${doc}[field: \`${name.replace(/\$[a-z](?![a-z])/g, '${number}')}\`]: ${typeOf(child, indent + 1, direction)};`;
@@ -177,7 +181,7 @@ export function generate(facts, registryText) {
       if (op.body) {
         const optional = V2_COMPUTED;
         const need = hasRequired(op.body, new Set(), optional);
-        members.push(`  xml${need ? '' : '?'}: ${typeOf(op.body, 1, 'in', new Set(), optional)};`);
+        members.push(`  xml${need ? '' : '?'}: ${typeOf(op.body, 1, 'v2-in', new Set(), optional)};`);
         required ||= need;
       }
       used[file].add('V2CallOptions');
@@ -287,6 +291,7 @@ export function generate(facts, registryText) {
     if (fromAxios.length) imports.push(`import type { ${fromAxios.join(', ')} } from 'axios';`);
     if (fromDecorator.length) imports.push(`import type { ${fromDecorator.join(', ')} } from '../decorator.js';`);
     if (fromTyped.length) imports.push(`import type { ${fromTyped.join(', ')} } from '../operation.js';`);
+    if (chunks.some((chunk) => /: Sealed[;[]/.test(chunk))) imports.push("import type { Sealed } from '../crypto/sealed.js';");
     out[file] = header(imports) + chunks.join('\n');
   }
   const nodeImports = [
@@ -361,7 +366,7 @@ export const V2_UPLOAD_COMPUTED: readonly string[] = ${JSON.stringify([...V2_UPL
 /** Multipart upload operations, by template. The facts give no size limits; the client's own cap applies. */
 export const UPLOADS: Readonly<Record<string, UploadFacts>> = ${JSON.stringify(uploads, null, 2)};
 `;
-  const strip = (schema) => JSON.parse(JSON.stringify(schema, (name, value) => (name === 'label' || name === 'sensitive' ? undefined : value)));
+  const strip = (schema) => JSON.parse(JSON.stringify(schema, (name, value) => (name === 'label' || name === 'sensitive' || name === 'encrypted' ? undefined : value)));
   const table = {};
   for (const op of facts.operations) {
     const { template, method, tree: _tree, label: _label, ...rest } = strip(op);
@@ -422,6 +427,23 @@ export function schemaOf(template: string, method: string): RuntimeOperation | u
   return schemas()[template]?.[method.toLowerCase()];
 }
 `;
+  const encrypted = encryptedTable(facts);
+  out['encrypted.ts'] = `${BANNER}
+
+/**
+ * Where an operation's encrypted fields sit, dotted from their root (\`json\`, \`query\`, \`meta\` of an
+ * upload; \`response\` in the answer), \`[]\` stepping into a list's items: \`json.transfer_detail_list[].user_name\`.
+ */
+export interface EncryptedFields {
+  /** Sent as RSA-OAEP ciphertexts under WeChat Pay's key (the one \`Wechatpay-Serial\` names). */
+  readonly request?: readonly string[];
+  /** Answered as RSA-OAEP ciphertexts under the merchant's key. */
+  readonly answer?: readonly string[];
+}
+
+/** The fields WeChat Pay encrypts, by template then lower-case method (${encrypted.operations} operations, ${encrypted.request} request and ${encrypted.answer} answer fields). */
+export const ENCRYPTED: Readonly<Record<string, Readonly<Record<string, EncryptedFields>>>> = ${JSON.stringify(encrypted.table, null, 2)};
+`;
   out['events.ts'] = `${BANNER}
 
 /** Every callback \`event_type\` the facts list (v3/webhooks). */
@@ -437,6 +459,34 @@ export const SOURCE = ${JSON.stringify(facts.source, null, 2)} as const;
 export const COUNTS: Readonly<Record<string, number>> = ${JSON.stringify(facts.counts, null, 2)};
 `;
   return out;
+}
+
+/**
+ * The encrypted-fields table from the facts' \`encrypted\` marks (scripts/openapi/facts.mjs
+ * markEncrypted): \`{ template: { method: { request: [...], answer: [...] } } }\`, and its counts.
+ */
+export function encryptedTable(facts) {
+  const table = {};
+  const counts = { operations: 0, request: 0, answer: 0 };
+  const walk = (schema, at, found) => {
+    for (const [name, child] of Object.entries(schema?.properties ?? {})) {
+      if (child.encrypted) found.push(`${at}.${name}`);
+      walk(child, `${at}.${name}`, found);
+    }
+    if (schema?.items?.encrypted) found.push(`${at}[]`);
+    else if (schema?.items) walk(schema.items, `${at}[]`, found);
+    return found;
+  };
+  for (const op of facts.operations) {
+    const request = [...walk(op.body, 'json', []), ...walk(op.query, 'query', []), ...walk(op.upload?.meta, 'meta', [])];
+    const answer = walk(op.response, 'response', []);
+    if (!request.length && !answer.length) continue;
+    (table[op.template] ??= {})[op.method] = { ...(request.length ? { request } : {}), ...(answer.length ? { answer } : {}) };
+    counts.operations += 1;
+    counts.request += request.length;
+    counts.answer += answer.length;
+  }
+  return { table, ...counts };
 }
 
 /** Reads facts and the registry from the repository and generates. */

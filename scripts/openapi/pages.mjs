@@ -54,14 +54,15 @@ function constraints(schema, name) {
   return parts.join(', ');
 }
 
-const isEncrypted = (schema, name, parent) => (schema.type === 'string' || schema.type === undefined) && (schema.format === 'base64' || (Array.isArray(parent?.sensitive) && parent.sensitive.includes(name)));
+/** A field WeChat Pay encrypts: the importer's audited mark, the same that feeds lib/endpoints/encrypted.ts. */
+const isEncrypted = (schema) => schema.encrypted === true || schema.items?.encrypted === true;
 
 /** Table rows of an object schema, nested fields after their parent with a dotted path. */
 function rows(schema, prefix = '', out = []) {
   const required = new Set(schema?.required ?? []);
   for (const [name, field] of Object.entries(schema?.properties ?? {})) {
     const path = `${prefix}${name}`;
-    const mark = isEncrypted(field, name, schema) ? ' 🔒 加密字段 encrypted' : '';
+    const mark = isEncrypted(field) ? ' 🔒 加密字段 encrypted' : '';
     // 必填 is within the parent: a required field of an optional object is required once the object is sent.
     out.push(`| ${code(path)} | ${typeText(field)} | ${required.has(name) ? '是' : '否'} | ${cell(field.label ?? '')}${mark} | ${constraints(field, name)} |`);
     const inner = field.type === 'array' ? field.items : field;
@@ -87,7 +88,7 @@ function sample(schema, name, parent, indent) {
     case 'object':
       return objectSample(schema, indent);
     default:
-      return isEncrypted(schema ?? {}, name, parent) ? `wxpay.encrypt(${quote(`<${name}>`)})` : quote(`<${name}>`);
+      return isEncrypted(schema ?? {}) ? `wxpay.encrypt(${quote(`<${name}>`)})` : quote(`<${name}>`);
   }
 }
 

@@ -53,7 +53,7 @@ describe('scripts/openapi: importer', () => {
   it('keeps arrays with their limits, `require:` read as `required:`, formats and lengths', () => {
     const { body } = op('v3/demo/items/{item_id}');
     expect(body.properties.tags).to.deep.equal({ type: 'array', maxItems: 3, items: { type: 'object', properties: { tag: { type: 'string', pattern: '^[a-z]+$' } }, required: ['tag'] } });
-    expect(body.properties.name).to.deep.equal({ type: 'string', label: '收款用户姓名', format: 'base64', maxLength: 1024 });
+    expect(body.properties.name).to.deep.equal({ type: 'string', label: '收款用户姓名', format: 'base64', maxLength: 1024, encrypted: true });
     expect(op('hk/v3/refunds', 'get').query).to.deep.equal({ type: 'object', properties: { mchid: { type: 'string' } }, required: ['mchid'] });
     expect(report['require-means-required']).to.include.members(['GET hk/v3/refunds: mchid', 'POST v3/demo/items/{item_id} body.tags[]']);
   });
@@ -100,6 +100,28 @@ describe('scripts/openapi: importer', () => {
     expect(labelOf('商户号')).to.equal('商户号');
     expect(labelOf('商户号，必填')).to.equal(undefined);
     expect(labelOf('一二三四五六七八九十一二三四五六七八九十一二三四五')).to.equal(undefined);
+  });
+
+  it('marks the fields WeChat Pay encrypts (format base64, x-is-sensitive, list items); never APIv2\'s; the overlay unmarks and marks, counted', () => {
+    const overlaid = importDocs(docs, {
+      commit: 'x',
+      overlay: { 'v3/demo/applyment/': { post: { 'json.id_doc_copy': { encrypted: false }, 'response.encrypt_key': { encrypted: true } } } },
+    });
+    const plain = op('v3/demo/applyment/');
+    const fixed = overlaid.facts.operations.find((candidate) => candidate.template === 'v3/demo/applyment/') as any;
+    expect(plain.body.properties.contact.properties.name.encrypted, 'format base64').to.equal(true);
+    expect(plain.body.properties.contact.properties.mobile.encrypted, 'x-is-sensitive').to.equal(true);
+    expect(plain.body.properties.contact.properties.email).not.to.have.property('encrypted');
+    expect(plain.body.properties.insured_names.items.encrypted, 'list items').to.equal(true);
+    expect(plain.query.properties.card_no.encrypted, 'query').to.equal(true);
+    expect(plain.body.properties.id_doc_copy.encrypted).to.equal(true);
+    expect(fixed.body.properties.id_doc_copy).not.to.have.property('encrypted');
+    expect(fixed.response.properties.encrypt_key.encrypted).to.equal(true);
+    expect(op('v2/secapi/mch/addInstitutionsub').body.properties.enc_true_name).not.to.have.property('encrypted');
+    expect(report['encrypted-field']).to.include.members(['POST v3/demo/applyment/: json.contact.name', 'POST v3/demo/applyment/: json.insured_names[]', 'POST v3/demo/applyment/: query.card_no']);
+    expect(overlaid.report['encrypted-overlay-removed']).to.deep.equal(['POST v3/demo/applyment/: json.id_doc_copy']);
+    expect(overlaid.report['encrypted-overlay-added']).to.deep.equal(['POST v3/demo/applyment/: response.encrypt_key']);
+    expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment/': { post: { 'json.business_code': { encrypted: false } } } } })).to.throw(/encrypted false changes nothing/);
   });
 
   it('lets the overlay win over the YAML, and refuses an overlay field or operation that does not exist', () => {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { ApiError, Builder, type WechatpayClient } from '../../../lib/index.js';
 import { generatedOperations, Sandbox, type FactOperation, type ListeningSandbox } from '../../../lib/testing/index.js';
 import { synthesize } from '../../../lib/testing/facts/synthetic.js';
+import { findSealed, sealedPlaces } from '../../../lib/crypto/sealed-fields.js';
 import { check } from '../../../lib/testing/facts/validate.js';
 import { KEYS } from '../support.js';
 import { jsapiOrder, number } from '../flows/support.js';
@@ -58,6 +59,13 @@ const candidates = OPERATIONS
 const stride = Math.max(1, Math.floor(candidates.length / 50));
 const SAMPLE = candidates.filter((_, index) => index % stride === 0).slice(0, 50);
 
+/** The call with its encrypted fields sealed for the sandbox's platform key, as a caller must send them. */
+function sealed(wxpay: WechatpayClient, operation: FactOperation, call: Call): Call {
+  const copy = structuredClone(call);
+  findSealed(sealedPlaces(operation.template, operation.method, 'request'), { json: copy.json, query: copy.query }, (value, _field, _root, replace) => replace(wxpay.encrypt(String(value))));
+  return copy;
+}
+
 async function send(wxpay: WechatpayClient, operation: FactOperation, call: Call) {
   const node = wxpay.chain(operation.template) as unknown as Record<string, (options: object) => Promise<{ status: number; data: unknown }>>;
   return node[operation.method]!({ ...call.vars, ...(call.query ? { query: call.query } : {}), ...(call.json === undefined ? {} : { json: call.json }) });
@@ -83,7 +91,7 @@ describe('Sandbox serving the facts: validation and schema-valid answers', () =>
 
   for (const operation of SAMPLE) {
     it(`${operation.method.toUpperCase()} ${operation.template}: a valid request gets ${operation.status}, an invalid one PARAM_ERROR`, async () => {
-      const call = validCall(operation);
+      const call = sealed(wxpay, operation, validCall(operation));
       const first = await send(wxpay, operation, call);
       expect(first.status).to.equal(operation.status);
       if (operation.answer === 'json') {
