@@ -187,7 +187,7 @@ export class Sandbox {
     const callbacks = new CallbackSender((event) => notificationOf(event, platform, this.#apiv3Key), options.callbackRetryDelays);
     this.#flows = new FlowState(this.mchid, callbacks, refundDelay, platform, createPublicKey(this.#keys.merchant));
     const operations = options.operations ?? generatedOperations();
-    const facts = operations ? factsRoutes(operations, options.answerSeed ?? 'sandbox') : undefined;
+    const facts = operations ? factsRoutes(operations, options.answerSeed ?? 'sandbox', { platform, merchant: createPublicKey(this.#keys.merchant) }) : undefined;
     this.fetch = createGateway({
       merchant: { mchid: this.mchid, serial: this.#serial, publicKey: createPublicKey(this.#keys.merchant) },
       platform: { id: this.#platformId, privateKey: this.#keys.platform },

@@ -3,11 +3,15 @@
  * (path variables, query, headers, JSON body) before any flow sees it, and one that no flow
  * serves gets a signed, schema-valid, deterministic answer made up from the answer's facts.
  */
+import type { KeyObject } from 'node:crypto';
+import { Rsa } from '../../crypto/rsa.js';
+import { findSealed, sealedPlaces } from '../../crypto/sealed-fields.js';
 import type { Answer } from '../endpoints.js';
 import type { Route } from '../gateway.js';
 import { synthesize } from './synthetic.js';
 import type { FactOperation, FactSchema } from './operations.js';
 import { check, type Violation } from './validate.js';
+import { checkSealedFields, type SealingKey } from './sealed.js';
 import { COMPUTED_META, UPLOADS } from '../../endpoints/uploads.js';
 
 interface Compiled {
@@ -56,8 +60,38 @@ const paramError = ({ field, location, message }: Violation): Answer => ({ statu
 /** Compiled tables by operations list: the default list is compiled once per process, not per sandbox. */
 const compiled = new WeakMap<readonly FactOperation[], Map<string, Compiled[]>>();
 
-/** The two routes: `check` goes before the stateful flows, `answer` after everything else. */
-export function factsRoutes(operations: readonly FactOperation[], seed: string): { check: Route; answer: Route } {
+/**
+ * The facts mark `Wechatpay-Serial` required on 116 operations; their source's own note on the
+ * header says it goes with requests that carry encrypted fields, and WeChat Pay serves a JSAPI
+ * prepay without it (no SDK but ours sends it on every call). So the header's `required` is not
+ * read from the facts: it is required exactly where an encrypted field is present, and then must
+ * name the platform key (checkSealedFields). Cached per headers schema.
+ */
+const relaxed = new WeakMap<FactSchema, FactSchema>();
+function headersAsServed(schema: FactSchema): FactSchema {
+  let served = relaxed.get(schema);
+  if (!served) {
+    const required = (schema.required ?? []).filter((name) => name.toLowerCase() !== 'wechatpay-serial');
+    served = { ...schema, required };
+    relaxed.set(schema, served);
+  }
+  return served;
+}
+
+/**
+ * The two routes: `check` goes before the stateful flows, `answer` after everything else. Encrypted
+ * request fields must open under `keys.platform`; encrypted answer fields are sealed under
+ * `keys.merchant`, as WeChat Pay seals them, so that `wxpay.decrypt()` reads them.
+ */
+export function factsRoutes(operations: readonly FactOperation[], seed: string, keys: { platform: SealingKey; merchant: KeyObject }): { check: Route; answer: Route } {
+  const { platform } = keys;
+  // RSA-OAEP is randomised: one ciphertext per text keeps the made-up answers deterministic.
+  const sealedTexts = new Map<string, string>();
+  const sealFor = (text: string) => {
+    let sealed = sealedTexts.get(text);
+    if (sealed === undefined) sealedTexts.set(text, (sealed = Rsa.encrypt(text, keys.merchant)));
+    return sealed;
+  };
   let byBucket = compiled.get(operations);
   if (!byBucket) {
     byBucket = compile(operations);
@@ -91,10 +125,11 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
     const { operation } = found.compiled;
     const variables = variablesOf(found.compiled, found.raw);
     if ('location' in variables && typeof variables.location === 'string' && 'message' in variables) return paramError(variables as Violation);
+    const queryObject = Object.fromEntries(query);
     const parts: [FactSchema | undefined, unknown, string, boolean][] = [
       [operation.path, variables, 'path', true],
-      [operation.query, Object.fromEntries(query), 'query', true],
-      [operation.headers, Object.fromEntries(Object.keys(operation.headers?.properties ?? {}).map((name) => [name, request.headers.get(name) ?? undefined])), 'header', true],
+      [operation.query, queryObject, 'query', true],
+      [operation.headers && headersAsServed(operation.headers), Object.fromEntries(Object.keys(operation.headers?.properties ?? {}).map((name) => [name, request.headers.get(name) ?? undefined])), 'header', true],
     ];
     for (const [schema, value, location, fromText] of parts) {
       const problem = schema && check(schema, value, '', location, fromText);
@@ -112,9 +147,9 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
     // the operation's meta has them, whatever the facts' `required` says: they are what ties the
     // signed meta to the file.
     const computed = operation.request === 'multipart' ? UPLOADS[operation.template]?.computed ?? COMPUTED_META : [];
+    let json: unknown;
     if (bodySchema || computed.length) {
       if (body.length === 0) return operation.bodyRequired ? paramError({ field: 'body', location: 'body', message: 'the body is required' }) : undefined;
-      let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
       } catch {
@@ -125,7 +160,8 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
       const problem = bodySchema && check(bodySchema, json, '', 'body');
       if (problem) return paramError(problem);
     }
-    return undefined;
+    const sealed = checkSealedFields(operation.template, operation.method, { [operation.request === 'multipart' ? 'meta' : 'json']: json, query: queryObject }, request.headers, platform);
+    return sealed && paramError(sealed);
   };
 
   const answerRoute: Route = (method, path, query) => {
@@ -136,7 +172,9 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string):
     const known = { ...Object.fromEntries(query), ...Object.fromEntries(variables.map((name, index) => [name, decodeURIComponent(found.raw[index]!)])) };
     const key = `${seed}|${operation.method.toUpperCase()} ${operation.template}`;
     if (operation.answer === 'file') return { status: operation.status, file: { bytes: Buffer.from(`sandbox file ${key}\n`), contentType: 'application/octet-stream' } };
-    return { status: operation.status, body: synthesize(operation.response ?? { type: 'object' }, key, '', known) as object };
+    const body = synthesize(operation.response ?? { type: 'object' }, key, '', known) as object;
+    findSealed(sealedPlaces(operation.template, operation.method, 'answer'), { response: body }, (value, _field, _root, replace) => replace(sealFor(String(value))));
+    return { status: operation.status, body };
   };
 
   return { check: checkRoute, answer: answerRoute };

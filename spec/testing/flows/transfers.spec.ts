@@ -2,7 +2,7 @@
 // (wxpay.encrypt) and named by Wechatpay-Serial, or the documented PARAM_ERROR; queries, cancel,
 // the user's confirmation with MCHTRANSFER.BILL.FINISHED, and NOT_ENOUGH.
 import { expect } from 'chai';
-import { Rsa } from '../../../lib/index.js';
+import { ArgumentError, Rsa } from '../../../lib/index.js';
 import { isSignedBy, send } from '../support.js';
 import { apiError, APPID, jsapiOrder, liveSandbox, number, OPENID } from './support.js';
 
@@ -41,11 +41,17 @@ describe('Sandbox flows: merchant transfer (商家转账)', () => {
     const byNumber = await live.wxpay.chain(`${TRANSFERS}/out-bill-no/{out_bill_no}`).get({ out_bill_no: json.out_bill_no });
     const byId = await live.wxpay.chain(`${TRANSFERS}/transfer-bill-no/{transfer_bill_no}`).get({ transfer_bill_no: data.transfer_bill_no });
     expect(byNumber.data).to.deep.equal(byId.data);
-    expect(byNumber.data).to.include({ state: 'SUCCESS', user_name: json.user_name, openid: OPENID });
+    expect(byNumber.data).to.include({ state: 'SUCCESS', openid: OPENID });
+    // Answered sealed under the merchant's key, as WeChat Pay does: the client opens it with the key it holds.
+    expect(byNumber.data.user_name).to.not.equal(json.user_name);
+    expect(live.wxpay.decrypt(byNumber.data.user_name!)).to.equal('张三');
   });
 
-  it('refuses a user_name in plain text, encrypted with another key, or named by another Wechatpay-Serial, naming the field', async () => {
-    await apiError(create(bill({ user_name: '张三' })), 400, 'PARAM_ERROR', { field: 'user_name', location: 'body' });
+  it('refuses a user_name in plain text (the client, before sending), encrypted with another key, or named by another Wechatpay-Serial, naming the field', async () => {
+    const seen = live.sandbox.books.balance;
+    const clear = await create(bill({ user_name: '张三' })).catch((caught: unknown) => caught);
+    expect(clear).to.be.instanceOf(ArgumentError).and.include({ code: 'ERR_CIPHERTEXT', attempts: 0 });
+    expect(live.sandbox.books.balance, 'nothing transferred').to.equal(seen);
     const other = Rsa.encrypt('张三', Rsa.from(live.sandbox.merchant.publicKey, Rsa.KEY_TYPE_PUBLIC));
     await apiError(create(bill({ user_name: other })), 400, 'PARAM_ERROR', { field: 'user_name', location: 'body' });
     await apiError(create(bill({ user_name: live.wxpay.encrypt('张三') }), { 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000000000000000000000' }), 400, 'PARAM_ERROR', { field: 'Wechatpay-Serial', location: 'header' });
