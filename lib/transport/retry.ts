@@ -9,9 +9,12 @@ import { ApiError, ArgumentError, TransportError, type TransportErrorCode } from
 export interface RetryOptions {
   /** How many requests a call may send in all, the first included; default 3. */
   attempts?: number;
-  /** The backoff before the first retry, in ms; default 100. Each further retry doubles it. */
+  /**
+   * The shortest wait before a retry, in ms; default 100. No retry comes sooner. The first retry
+   * waits between `minDelay` and twice it; each further retry doubles that range (jittered).
+   */
   minDelay?: number;
-  /** The longest backoff, in ms; default 2000. */
+  /** The longest wait before a retry, in ms; default 2000. No retry waits longer. */
   maxDelay?: number;
   /**
    * The methods retried; default `['GET']`. Add `POST` only for endpoints made idempotent by their
@@ -63,12 +66,16 @@ export function retryPolicyOf(option: unknown, code: 'ERR_CONFIG' | 'ERR_OPTIONS
 }
 
 /**
- * The wait before retry number `retry` (1 for the first): exponential from `minDelay`, capped
- * at `maxDelay`, jittered down to half so that many clients do not retry in step.
+ * The wait before retry number `retry` (1 for the first): a random point between half and all of
+ * `min(maxDelay, minDelay·2^retry)`, never below `minDelay`. The range doubles with each retry
+ * until the cap, and is jittered on every retry so that many clients do not retry in step; the
+ * floor keeps `minDelay` a true minimum for a caller who sets it to respect a rate limit.
  */
 export function backoff(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelay, policy.minDelay * 2 ** (retry - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+  const ceiling = Math.min(policy.maxDelay, policy.minDelay * 2 ** retry);
+  const floor = Math.max(policy.minDelay, ceiling / 2);
+  // Rounded to whole ms, then held inside the bounds (which need not be whole).
+  return Math.min(ceiling, Math.max(floor, Math.round(floor + (ceiling - floor) * random())));
 }
 
 /** Whether `error` may be retried: nothing of an answer arrived, or WeChat Pay answered 5xx or 429. */

@@ -130,6 +130,40 @@ describe('sandbox dashboard (headless chromium)', function () {
     }
   });
 
+  it('shows every time in WeChat Pay\'s zone (+08:00), whatever the browser\'s zone and locale', async () => {
+    const context = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
+    try {
+      const away = await context.newPage();
+      await away.goto(`${gateway.url}sandbox/`);
+      // The browser really is elsewhere: New York is never at +08:00.
+      expect(await away.evaluate(() => [Intl.DateTimeFormat().resolvedOptions().timeZone, new Date().getTimezoneOffset() > 0])).to.deep.equal(['America/New_York', true]);
+      const out_trade_no = `ZONE${Date.now()}`;
+      const before = Math.floor(Date.now() / 1000) * 1000;
+      await wxpay.v3.pay.transactions.native.post({
+        json: { appid: 'wx1234567890abcdef', mchid: sandbox.mchid, description: 'x', out_trade_no, notify_url: notifyUrl, amount: { total: 100, currency: 'CNY' } },
+      });
+      await sandbox.pay(out_trade_no);
+      const after = Date.now();
+      const row = away.locator(`[data-out-trade-no="${out_trade_no}"][data-state="SUCCESS"]`);
+      await row.waitFor({ timeout: 5000 });
+      const shown = (await row.locator('.meta').textContent())!.split(' → ');
+      expect(shown, 'created → paid').to.have.length(2);
+      for (const text of shown) {
+        expect(text).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+08:00$/);
+        // Beijing's wall clock for the right instant, not New York's labelled +08:00.
+        expect(Date.parse(text.replace(' ', 'T'))).to.be.within(before, after);
+      }
+      const state = await (await fetch(`${gateway.url}sandbox/state`)).json() as { orders: { out_trade_no: string; created_at: string }[] };
+      expect(shown[0]).to.equal(state.orders.find((order) => order.out_trade_no === out_trade_no)!.created_at.replace('T', ' '));
+      // The callback's tries are timed the same way.
+      const tried = away.locator('[data-callback] table.tries td').first();
+      await tried.waitFor({ timeout: 5000 });
+      expect(await tried.textContent()).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+08:00$/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await phone.goto(`${gateway.url}sandbox/`);

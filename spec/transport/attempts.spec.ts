@@ -81,18 +81,41 @@ describe('transport failures, retries, backup host and hooks (127.0.0.1)', () =>
       expect(await rejection(get(client()))).to.be.instanceOf(ApiError).and.include({ status: 500, attempts: 1 });
     });
 
-    it('retries 5xx and 429 with jittered exponential backoff, each attempt signed anew and accepted', async () => {
-      server.script.push(500, 429, 503);
-      const { data } = await get(client({ retry: { attempts: 4, minDelay: 40, maxDelay: 70 } }));
-      expect(data).to.have.property('authorize_state', 'AUTHORIZED');
-      const { arrivals } = server;
-      expect(arrivals).to.have.length(4);
-      expect(new Set(arrivals.map((arrival) => arrival.nonce)).size).to.equal(4);
-      for (const arrival of arrivals) expect(Number(arrival.timestamp)).to.be.closeTo(Date.now() / 1000, 5);
-      // Waits: [20, 40], [35, 70], [35, 70] ms (ceilings 40, 70 capped, 70), plus loopback time.
-      const gaps = arrivals.slice(1).map((arrival, i) => arrival.at - arrivals[i]!.at);
-      const bounds = [[20, 40], [35, 70], [35, 70]] as const;
-      gaps.forEach((gap, i) => expect(gap, `gap ${i + 1}`).to.be.within(bounds[i]![0] - 2, bounds[i]![1] + 60));
+    it('retries 5xx and 429 after jittered exponential waits, never below minDelay, each attempt signed anew and accepted', async () => {
+      // The draw pinned low, then high: retry n waits between half and all of min(maxDelay,
+      // minDelay·2^n), never below minDelay. The timers the client sets are recorded (they still
+      // run for real): its retry waits must be exactly those. A timer never fires early, so each
+      // gap between arrivals is at least its wait (less 2 ms of clock rounding), however loaded the
+      // machine; no upper bound on real time is sound, and backoff's ceiling has its own spec.
+      const cases = [[0, [30, 50, 50]], [0.999, [60, 100, 100]]] as const;
+      const { random } = Math;
+      const { setTimeout: setTimer } = globalThis;
+      const timers: number[] = [];
+      try {
+        globalThis.setTimeout = ((callback: () => void, ms: number) => {
+          timers.push(ms);
+          return setTimer(callback, ms);
+        }) as typeof setTimeout;
+        for (const [draw, waits] of cases) {
+          Math.random = () => draw;
+          timers.length = 0;
+          server.arrivals.length = 0;
+          server.script.push(500, 429, 503);
+          const { data } = await get(client({ retry: { attempts: 4, minDelay: 30, maxDelay: 100 } }));
+          expect(data).to.have.property('authorize_state', 'AUTHORIZED');
+          // Beside the waits, each attempt sets its deadline timer (the 10 s default timeout).
+          expect(timers.filter((ms) => ms < 1000), `draw ${draw}`).to.deep.equal(waits);
+          const { arrivals } = server;
+          expect(arrivals).to.have.length(4);
+          expect(new Set(arrivals.map((arrival) => arrival.nonce)).size).to.equal(4);
+          for (const arrival of arrivals) expect(Number(arrival.timestamp)).to.be.closeTo(Date.now() / 1000, 5);
+          const gaps = arrivals.slice(1).map((arrival, i) => arrival.at - arrivals[i]!.at);
+          gaps.forEach((gap, i) => expect(gap, `draw ${draw}, gap ${i + 1}`).to.be.at.least(waits[i]! - 2));
+        }
+      } finally {
+        Math.random = random;
+        globalThis.setTimeout = setTimer;
+      }
     });
 
     it('gives up after `attempts`; the error says how many', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { ApiError, ArgumentError, TransportError, VerificationError } from '../../lib/errors.js';
 import { codeOf } from '../../lib/transport/codes.js';
 import { redactedUrl } from '../../lib/transport/hooks.js';
@@ -7,10 +8,30 @@ import { backoff, DEFAULT_RETRY, isRetryable, retryPolicyOf } from '../../lib/tr
 describe('retry policy', () => {
   const policy = retryPolicyOf({ attempts: 5, minDelay: 100, maxDelay: 1000 }, 'ERR_CONFIG', 'retry')!;
 
-  it('waits between half and all of min(maxDelay, minDelay·2^(n−1))', () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoff(n, policy, () => 0))).to.deep.equal([50, 100, 200, 400, 500]);
-    expect([1, 2, 3, 4, 5].map((n) => backoff(n, policy, () => 1))).to.deep.equal([100, 200, 400, 800, 1000]);
-    expect(backoff(2, policy, () => 0.5)).to.equal(150);
+  it('waits within [minDelay, maxDelay]: retry n between half and all of min(maxDelay, minDelay·2^n), never below minDelay', () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoff(n, policy, () => 0))).to.deep.equal([100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 5].map((n) => backoff(n, policy, () => 1))).to.deep.equal([200, 400, 800, 1000, 1000]);
+    expect(backoff(2, policy, () => 0.5)).to.equal(300);
+    // The issue's case: minDelay 50 used to allow a first wait of 25 ms (37 ms was seen).
+    const fifty = retryPolicyOf({ minDelay: 50 }, 'ERR_CONFIG', 'retry')!;
+    expect(backoff(1, fifty, () => 0)).to.equal(50);
+    expect(backoff(1, fifty, () => 0.26)).to.equal(63);
+  });
+
+  it('never waits less than minDelay nor more than maxDelay, for any policy, retry and draw', () => {
+    const ms = fc.oneof(fc.integer({ min: 0, max: 60_000 }), fc.double({ min: 0, max: 60_000, noNaN: true }));
+    const delays = fc.tuple(ms, ms).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+    const draw = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+    fc.assert(fc.property(delays, fc.integer({ min: 1, max: 9 }), draw, ([minDelay, maxDelay], retry, random) => {
+      const wait = backoff(retry, retryPolicyOf({ attempts: 10, minDelay, maxDelay }, 'ERR_CONFIG', 'retry')!, () => random);
+      expect(wait).to.be.within(minDelay, maxDelay);
+    }));
+  });
+
+  it('keeps the jitter on every retry, the cap included, unless minDelay equals maxDelay', () => {
+    for (const n of [1, 2, 3, 4, 5]) expect(backoff(n, policy, () => 0.99), `retry ${n}`).to.be.above(backoff(n, policy, () => 0));
+    const fixed = retryPolicyOf({ minDelay: 300, maxDelay: 300 }, 'ERR_CONFIG', 'retry')!;
+    expect([0, 0.5, 0.99].map((draw) => backoff(2, fixed, () => draw))).to.deep.equal([300, 300, 300]);
   });
 
   it('defaults to 3 attempts, 100 to 2000 ms, GET only; true means the defaults; a call lays its own over the client', () => {

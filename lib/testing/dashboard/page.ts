@@ -60,7 +60,9 @@ export const DASHBOARD_HTML = `<!doctype html>
 "use strict";
 const base = location.pathname.endsWith("/") ? location.pathname : location.pathname + "/";
 const yuan = (amount) => amount ? (amount.total / 100).toFixed(2) + " " + (amount.currency || "CNY") : "";
-const time = (text) => text ? new Date(text).toLocaleString() : "";
+// The state's times are WeChat Pay's own (Beijing time, +08:00, as its API writes them): shown as
+// they are, never turned into the browser's zone or locale, so they match what the API returned.
+const time = (text) => text ? text.replace("T", " ") : "";
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
