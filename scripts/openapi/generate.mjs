@@ -364,7 +364,7 @@ export const UPLOADS: Readonly<Record<string, UploadFacts>> = ${JSON.stringify(u
   const strip = (schema) => JSON.parse(JSON.stringify(schema, (name, value) => (name === 'label' || name === 'sensitive' ? undefined : value)));
   const table = {};
   for (const op of facts.operations) {
-    const { template, method, tree: _tree, label: _label, ...rest } = strip(op);
+    const { template, method, tree: _tree, label: _label, name: _name, ...rest } = strip(op);
     (table[template] ??= {})[method] = rest;
   }
   out['schemas.ts'] = `${BANNER}
