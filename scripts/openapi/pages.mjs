@@ -135,8 +135,9 @@ function example(op) {
 const REQUEST_KIND = { json: 'JSON', multipart: 'multipart/form-data 上传', xml: 'XML（APIv2）' };
 const ANSWER_KIND = { json: 'JSON', xml: 'XML（APIv2）', file: '文件 file（不签名，见下载）', none: '无应答体 no body' };
 
-function section(op) {
-  const lines = [`## ${op.method.toUpperCase()}${op.deprecated ? ' <Badge type="warning" text="deprecated" />' : ''}`, ''];
+/** One method's part of a page; `named`: its heading says the operation's name too (a page of several). */
+function section(op, named) {
+  const lines = [`## ${op.method.toUpperCase()}${named && op.name ? ` · ${cell(op.name)}` : ''}${op.deprecated ? ' <Badge type="warning" text="deprecated" />' : ''}`, ''];
   lines.push('| 请求 | 应答 | 状态码 |', '|---|---|---|', `| ${REQUEST_KIND[op.request]} | ${ANSWER_KIND[op.answer]} | ${op.status} |`, '');
   if (op.path?.properties) lines.push('### 路径变量 path', '', table({ ...op.path, required: op.path.required ?? Object.keys(op.path.properties) }), '');
   if (op.query?.properties) lines.push('### 查询参数 query', '', table(op.query), '');
@@ -157,11 +158,18 @@ function section(op) {
   return lines.join('\n');
 }
 
-/** The page of one template: its facts per method. */
+/** What a page is called: the names of its operations (distinct, in method order), or undefined when none has one. */
+export function nameOfPage(ops) {
+  const names = [...new Set(ops.map((op) => op.name).filter(Boolean))];
+  return names.length ? names.join(' · ') : undefined;
+}
+
+/** The page of one template: titled by its name, the methods and template beneath, then its facts per method. */
 function page(template, ops) {
   const [first] = ops;
   const chained = chainedOf(template);
   const methods = ops.map((op) => op.method.toUpperCase()).join(' · ');
+  const name = nameOfPage(ops);
   const host = first.host ?? (template.startsWith('v3/global/') ? 'https://apihk.mch.weixin.qq.com/' : 'https://api.mch.weixin.qq.com/');
   const depth = pageOf(template).split('/').length - 1;
   const up = '../'.repeat(depth);
@@ -169,12 +177,12 @@ function page(template, ops) {
     '---',
     // VitePress reads the title as Markdown, where markdown-it-attrs takes a closing `{var}` for
     // attributes and fails on it: escaped, the title reads as written.
-    `title: ${methods} ${template.replace(/[{}]/g, '\\$&')}`,
+    `title: ${(name ?? `${methods} ${template}`).replace(/[{}]/g, '\\$&')}`,
     `description: ${methods} ${template}`,
     '---',
     PAGE_MARK,
     '',
-    `# ${code(template)}`,
+    ...(name ? [`# ${cell(name)}`, '', `## ${methods} ${code(template)}`] : [`# ${code(template)}`]),
     '',
     '| | |',
     '|---|---|',
@@ -187,7 +195,7 @@ function page(template, ops) {
     `示例中的 \`wxpay\`：见 [配置](${up}guide/configure.md) 的 \`wxpay.ts\` · 错误：见 [错误与错误码](${up}guide/errors.md)`,
     '',
   ];
-  for (const op of ops) lines.push(section(op));
+  for (const op of ops) lines.push(section(op, ops.length > 1));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -226,11 +234,14 @@ function index(grouped, facts) {
     '- 每个 URI 模板一页 · 路径变量、`query`、`json`、`xml`、`upload` 与应答 `data` 都有类型',
     `- 事实来源：[TheNorthMemory/wechatpay-openapi](https://github.com/${facts.source.repository})（MIT，提交 \`${facts.source.commit.slice(0, 7)}\`）`,
     '- 未收录的路径：照样可以调用，没有类型 · 见 [命名规则](../guide/naming.md)',
+    '- 按名称找接口：站内搜索（如「申请退款」），或命令行 `npx wxpay find 申请退款`',
     '',
   ];
   for (const [family, templates] of grouped) {
-    lines.push(`## ${family}`, '', '| 方法 | URI 模板 |', '|---|---|');
-    for (const [template, ops] of templates) lines.push(`| ${ops.map((op) => op.method.toUpperCase()).join(' ')} | [${code(template)}](./${pageOf(template).slice('openapi/'.length)}) |`);
+    lines.push(`## ${family}`, '', '| 名称 | 方法 | URI 模板 |', '|---|---|---|');
+    for (const [template, ops] of templates) {
+      for (const op of ops) lines.push(`| ${cell(op.name ?? '')} | ${op.method.toUpperCase()} | [${code(template)}](./${pageOf(template).slice('openapi/'.length)}) |`);
+    }
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;
