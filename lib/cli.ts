@@ -1,7 +1,8 @@
 /**
  * The `wxpay` command. `wxpay crt`, as wechatpay-php's `CertificateDownloader`, downloads, decrypts
  * and verifies the platform certificates and writes them as `wechatpay_<serial>.pem`; `wxpay bill`
- * downloads a bill (lib/cli/bill.ts); `wxpay request` sends one signed call (lib/cli/request.ts).
+ * downloads a bill (lib/cli/bill.ts); `wxpay request` sends one signed call (lib/cli/request.ts);
+ * `wxpay find` looks an operation up by its name or template (lib/cli/find.ts).
  * `bin/wxpay.mjs` runs {@link main}; tests call it in-process.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { billRequestOf, billSummary, downloadBill } from './cli/bill.js';
 import { CONFIG_FLAGS, loadConfig } from './cli/config.js';
 import { EXIT, parseCommandLine, UsageError } from './cli/io.js';
+import { FIND_USAGE, runFind } from './cli/find.js';
 import { runRequest } from './cli/request.js';
 import { downloadCertificates } from './certificates.js';
 import { Rsa } from './crypto/rsa.js';
@@ -44,6 +46,7 @@ Usage: wxpay request METHOD PATH [--query k=v …] [--json '{…}' | --xml …] 
 
 Sends one signed request and prints the verified answer as JSON (wxpay request --help).
 
+${FIND_USAGE}
 Usage: wxpay sandbox [--port N] [--mode pubkey|certificate] [--dir D]   (see wxpay sandbox --help)
 `;
 
@@ -105,12 +108,13 @@ export async function main(argv: string[], io: CliIO = processIO, stop?: AbortSi
   try {
     if (argv[0] === 'bill') return await bill(argv.slice(1), io);
     if (argv[0] === 'request') return await runRequest(argv.slice(1), io);
+    if (argv[0] === 'find') return await runFind(argv.slice(1), io);
     const { values, positionals } = parse(argv, CRT_OPTIONS);
     if (values.help) {
       io.stdout(USAGE);
       return EXIT.OK;
     }
-    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the commands are crt, bill and request' : 'no command given');
+    if (positionals.length !== 1 || positionals[0] !== 'crt') throw new UsageError(positionals.length ? 'the commands are crt, bill, request, find and sandbox' : 'no command given');
     const missing = (['mchid', 'serial', 'privatekey', 'key', 'output'] as const).filter((name) => !values[name]);
     if (missing.length) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
     if (Buffer.byteLength(values.key!) !== 32) throw new UsageError('the APIv3 key must be 32 characters');

@@ -23,6 +23,8 @@ export interface FactOperation {
   template: string;
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   tree: 'v3' | 'hk' | 'global' | 'v2';
+  /** The operation's short name (its summary when that is a label, a trailing `API` dropped). */
+  name?: string;
   request: 'json' | 'multipart' | 'xml';
   answer: 'json' | 'xml' | 'file' | 'none';
   status: number;
@@ -47,5 +49,6 @@ export interface Facts {
 }
 export const TREES: readonly string[];
 export function labelOf(description: unknown): string | undefined;
+export function nameOf(summary: unknown): { name: string; trimmed: boolean; reason?: never } | { name?: never; trimmed?: never; reason: string };
 export function variablesOf(template: string): string[];
-export function importDocs(docs: string, options?: { commit?: string; overlay?: Record<string, Record<string, Record<string, unknown>>> }): { facts: Facts; report: Record<string, string[]> };
+export function importDocs(docs: string, options?: { commit?: string; overlay?: Record<string, Record<string, Record<string, unknown>>> }): { facts: Facts; report: Record<string, string[]>; names: { kept: number; trimmed: number; leftOut: number } };

@@ -1,7 +1,8 @@
 // Reads a checkout of TheNorthMemory/wechatpay-openapi (Swagger 2.0, one YAML per path under
 // docs/) into facts: per operation its template, method, parameters and schemas, with every $ref
 // resolved and allOf merged. Facts only: no description, summary or example is carried over,
-// except a field's short label (see labelOf). Every oddity met is recorded in the report.
+// except a field's short label (see labelOf) and an operation's short name (see nameOf). Every
+// oddity met is recorded in the report.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -27,6 +28,21 @@ export function labelOf(description) {
   if (text === '' || [...text].length > 24) return undefined;
   if (/[\n。，、；：！？,;:!?.`*[\]<>|#"'=]/.test(text) || /https?:/.test(text)) return undefined;
   return text;
+}
+
+/**
+ * An operation's name: its `summary` when that is a label (see labelOf) once a trailing `API` is
+ * dropped (`JSAPI下单API` → `JSAPI下单`). `{ name, trimmed }` when kept (`trimmed`: `API` was
+ * dropped), `{ reason }` when left out; the reason never quotes the summary.
+ */
+export function nameOf(summary) {
+  if (typeof summary !== 'string' || summary.trim() === '') return { reason: 'no summary' };
+  const text = summary.trim();
+  const short = text.replace(/\s*API$/i, '');
+  const name = labelOf(short);
+  if (name !== undefined) return { name, trimmed: short !== text };
+  const length = [...short].length;
+  return { reason: length > 24 ? `${length} characters, over 24` : 'not a label (sentence punctuation, markup or a line break)' };
 }
 
 /** The `{vars}` of a template, in order. */
@@ -183,6 +199,8 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
   const indexed = new Set(Object.values(swagger.paths ?? {}).map((entry) => resolve(docs, entry.$ref)));
   const operations = [];
   const events = [];
+  /** How the operations' names went (nameOf): kept as written, kept with `API` dropped, left out. */
+  const names = { kept: 0, trimmed: 0, leftOut: 0 };
   for (const tree of TREES) {
     for (const file of yamlFiles(join(docs, tree))) {
       const template = where(file).replace(/\{empty\}\.yaml$/, '').replace(/\.yaml$/, '');
@@ -198,7 +216,7 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
       const doc = load(file);
       for (const method of METHODS) {
         if (!doc[method]) continue;
-        operations.push(operationOf({ template, method, tree, spec: doc[method], file, normalize, tidy, deref, report }));
+        operations.push(operationOf({ template, method, tree, spec: doc[method], file, normalize, tidy, deref, report, names }));
       }
       for (const key of Object.keys(doc)) if (!METHODS.includes(key) && !/^[A-Z]/.test(key)) report.add('unknown-path-key', template, key);
     }
@@ -216,13 +234,14 @@ export function importDocs(docs, { commit, overlay = {} } = {}) {
   return {
     facts: { source: { repository: 'TheNorthMemory/wechatpay-openapi', license: 'MIT', commit }, counts, events: [...new Set(events)].sort(), operations },
     report: report.toJSON(),
+    names,
   };
 }
 
 /** One operation's facts. */
-function operationOf({ template, method, tree, spec, file, normalize, tidy, deref, report }) {
+function operationOf({ template, method, tree, spec, file, normalize, tidy, deref, report, names }) {
   const at = `${method.toUpperCase()} ${template}`;
-  const op = { template, method, tree };
+  const op = { template, method, tree, ...namedOf(spec.summary, at, report, names) };
   const consumes = spec.consumes ?? [];
   const produces = spec.produces ?? [];
   op.request = consumes.includes('multipart/form-data') ? 'multipart' : tree === 'v2' || consumes.includes('application/xml') ? 'xml' : 'json';
@@ -320,6 +339,14 @@ function operationOf({ template, method, tree, spec, file, normalize, tidy, dere
     report.add('file-answer-with-signature-headers', at);
   }
   return op;
+}
+
+/** `{ name }` for an operation whose summary is a name (nameOf), else `{}`; tallies it, and reports one left out. */
+function namedOf(summary, at, report, names) {
+  const { name, trimmed, reason } = nameOf(summary);
+  names[name === undefined ? 'leftOut' : trimmed ? 'trimmed' : 'kept'] += 1;
+  if (name === undefined) report.add('name-left-out', at, reason);
+  return name === undefined ? {} : { name };
 }
 
 /**

@@ -40,6 +40,28 @@ export function propertyOf(segment) {
   return back === segment && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(property) && !OWN.has(property) ? property : undefined;
 }
 
+/** The docs page of a template, relative to docs/: the template is the path. */
+export const pageOf = (template) => `openapi/${nodePath(template)}.md`;
+
+/** The chained spelling of a template, or undefined when a segment has no property (mixed case, dots). */
+export function chainedOf(template) {
+  const properties = nodePath(template).split('/').map(propertyOf);
+  return properties.every(Boolean) ? `wxpay.${properties.join('.')}` : undefined;
+}
+
+/**
+ * The TSDoc of a chained property reaching operations, or of a verb: the word, then what it is
+ * called, then its page (`jsapi — JSAPI下单 · docs/openapi/v3/pay/transactions/jsapi.md`). A verb
+ * also says its method and template; an operation without a name says them instead.
+ */
+function namedDoc(word, ops, verb = false) {
+  const called = (op) => op.name ?? `${op.method.toUpperCase()} ${op.template}`;
+  const what = verb
+    ? `${ops[0].name ? `${ops[0].name} · ` : ''}${ops[0].method.toUpperCase()} ${ops[0].template}`
+    : ops.length === 1 ? called(ops[0]) : ops.map((op) => `${op.method.toUpperCase()} ${op.name ?? op.template}`).join(' · ');
+  return `/** ${word} — ${what} · docs/${pageOf(ops[0].template)} */`;
+}
+
 const pascal = (text) => text.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join('');
 const quote = (text) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const key = (name) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quote(name));
@@ -255,13 +277,19 @@ export function generate(facts, registryText) {
     const lines = [];
     for (const [segment, path] of [...node.children].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const property = propertyOf(segment);
-      if (property) lines.push(`  ${property}: Nd<${nodes.get(path).name}>;`);
+      const child = nodes.get(path);
+      if (property) lines.push(`  ${child.ops.size ? `${namedDoc(property, [...child.ops.values()])}\n  ` : ''}${property}: Nd<${child.name}>;`);
     }
     let verbs = 'UntypedVerbs';
     if (node.ops.size) {
-      const args = VERBS.map((verb) => (node.ops.has(verb) ? verbOf(node.ops.get(verb)) : 'UntypedVerb'));
+      // A typed verb is declared on the node itself, with its TSDoc; the base's slot is `unknown`.
+      const args = VERBS.map((verb) => (node.ops.has(verb) ? 'unknown' : 'UntypedVerb'));
       while (args.at(-1) === 'UntypedVerb') args.pop();
       verbs = `Verbs<${args.join(', ')}>`;
+      for (const op of node.ops.values()) {
+        const type = verbOf(op);
+        for (const verb of [op.method, `${op.method}Async`]) lines.push(`  ${namedDoc(verb, [op], true)}\n  ${verb}: ${type};`);
+      }
     }
     const body = lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
     nodeLines.push(`/** \`${node.path}\` */\nexport interface ${node.name} extends NodeBase<${quote(node.path)}>, ${verbs} ${body}\n`);
@@ -369,7 +397,7 @@ export const UPLOADS: Readonly<Record<string, UploadFacts>> = ${JSON.stringify(u
   const strip = (schema) => JSON.parse(JSON.stringify(schema, (name, value) => (name === 'label' || name === 'sensitive' || name === 'encrypted' ? undefined : value)));
   const table = {};
   for (const op of facts.operations) {
-    const { template, method, tree: _tree, label: _label, ...rest } = strip(op);
+    const { template, method, tree: _tree, label: _label, name: _name, ...rest } = strip(op);
     (table[template] ??= {})[method] = rest;
   }
   out['schemas.ts'] = `${BANNER}
@@ -444,6 +472,7 @@ export interface EncryptedFields {
 /** The fields WeChat Pay encrypts, by template then lower-case method (${encrypted.operations} operations, ${encrypted.request} request and ${encrypted.answer} answer fields). */
 export const ENCRYPTED: Readonly<Record<string, Readonly<Record<string, EncryptedFields>>>> = ${JSON.stringify(encrypted.table, null, 2)};
 `;
+  out['names.ts'] = namesTable(facts);
   out['events.ts'] = `${BANNER}
 
 /** Every callback \`event_type\` the facts list (v3/webhooks). */
@@ -487,6 +516,33 @@ export function encryptedTable(facts) {
     counts.answer += answer.length;
   }
   return { table, ...counts };
+}
+
+/** lib/endpoints/names.ts: every operation's name, method, template and chained spelling, for `wxpay find`. */
+function namesTable(facts) {
+  const rows = facts.operations.map((op) => {
+    const chained = chainedOf(op.template);
+    return `  ${JSON.stringify({ ...(op.name ? { name: op.name } : {}), method: op.method, template: op.template, ...(chained ? { chained } : {}) })},`;
+  });
+  return `${BANNER}
+// Read by \`wxpay find\` (lib/cli/find.ts) only: kept out of the main entry's import graph.
+
+/** An operation as \`wxpay find\` lists it. */
+export interface NamedOperation {
+  /** Its short name, as WeChat Pay calls it (\`JSAPI下单\`); absent where the facts hold none. */
+  readonly name?: string;
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** The URI template as the facts write it. */
+  readonly template: string;
+  /** Its chained spelling (\`wxpay.v3.pay.transactions.jsapi\`); absent where a segment has none. */
+  readonly chained?: string;
+}
+
+/** Every operation the facts hold, in their order (by template, then method). */
+export const NAMES: readonly NamedOperation[] = [
+${rows.join('\n')}
+];
+`;
 }
 
 /** Reads facts and the registry from the repository and generates. */

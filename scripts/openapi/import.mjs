@@ -40,11 +40,12 @@ if (!existsSync(join(docs, 'swagger.yaml'))) {
 
 try {
   const overlay = JSON.parse(readFileSync(join(here, 'overlay.json'), 'utf8'));
-  const { facts, report } = importDocs(docs, { commit, overlay });
+  const { facts, report, names } = importDocs(docs, { commit, overlay });
   writeFileSync(join(here, 'facts.json'), `${JSON.stringify(facts, null, 1)}\n`);
-  writeFileSync(join(here, 'report.json'), `${JSON.stringify({ commit, counts: facts.counts, oddities: report }, null, 2)}\n`);
+  writeFileSync(join(here, 'report.json'), `${JSON.stringify({ commit, counts: facts.counts, names, oddities: report }, null, 2)}\n`);
   const total = facts.operations.length;
   console.log(`facts.json: ${total} operations (${Object.entries(facts.counts).map(([tree, n]) => `${tree} ${n}`).join(', ')}) from ${commit}`);
+  console.log(`names: ${names.kept} kept, ${names.trimmed} kept with a trailing API dropped, ${names.leftOut} left out`);
   console.log(`report.json: ${Object.entries(report).map(([kind, list]) => `${kind} ${list.length}`).join(', ')}`);
 } finally {
   if (scratch) rmSync(scratch, { recursive: true, force: true });

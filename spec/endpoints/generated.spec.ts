@@ -5,13 +5,14 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, generateFromRepository, OUT, propertyOf, ROOT, seedsOf } from '../../scripts/openapi/generate.mjs';
+import { chainedOf, generate, generateFromRepository, OUT, propertyOf, ROOT, seedsOf } from '../../scripts/openapi/generate.mjs';
 import { segmentOf } from '../../lib/chain.js';
 import { DOWNLOADS } from '../../lib/endpoints/downloads.js';
 import { HOSTS, HOST_FAMILIES, SLASHED } from '../../lib/endpoints/hosts.js';
 import { UPLOADS } from '../../lib/endpoints/uploads.js';
 import { schemaOf } from '../../lib/endpoints/schemas.js';
 import { COUNTS, SOURCE } from '../../lib/endpoints/source.js';
+import { NAMES } from '../../lib/endpoints/names.js';
 
 const facts = JSON.parse(readFileSync(join(ROOT, 'scripts', 'openapi', 'facts.json'), 'utf8'));
 
@@ -53,6 +54,16 @@ describe('lib/endpoints: generated from the facts', () => {
     }
     expect(propertyOf('addInstitutionsub')).to.equal(undefined);
     expect(propertyOf('delete')).to.equal(undefined);
+  });
+
+  it('names.ts: every operation\'s name, method and template as the facts hold them, with its chained spelling', () => {
+    const rows = (list: readonly { name?: string; method: string; template: string }[]) => list.map(({ name, method, template }) => [name, method, template]);
+    expect(rows(NAMES)).to.deep.equal(rows(facts.operations));
+    expect(NAMES.filter((op) => op.name === undefined).map((op) => op.template)).to.deep.equal(['v2/secapi/mch/addsubdevconfig']);
+    for (const op of NAMES) expect(op.chained, op.template).to.equal(chainedOf(op.template));
+    expect(NAMES.find((op) => op.template === 'v3/pay/transactions/jsapi')).to.deep.equal({ name: 'JSAPI下单', method: 'post', template: 'v3/pay/transactions/jsapi', chained: 'wxpay.v3.pay.transactions.jsapi' });
+    // The sandbox's schemas carry no names: they are for the editor, the docs and `wxpay find`.
+    expect(schemaOf('v3/pay/transactions/jsapi', 'post')).to.not.have.property('name');
   });
 
   it('records the source and the counts', () => {

@@ -5,11 +5,11 @@
  */
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { importDocs, labelOf } from '../../../scripts/openapi/facts.mjs';
+import { importDocs, labelOf, nameOf } from '../../../scripts/openapi/facts.mjs';
 
 const docs = fileURLToPath(new URL('./fixture/docs', import.meta.url));
 const overlay = { 'v3/demo/applyment/': { post: { 'json.business_code': { enum: ['A', 'B'] } } }, 'global/v3/customs/orders': { get: { host: 'https://apihk.mch.weixin.qq.com/' } } };
-const { facts, report } = importDocs(docs, { commit: 'f'.repeat(40), overlay });
+const { facts, report, names } = importDocs(docs, { commit: 'f'.repeat(40), overlay });
 // Facts are loosely typed JSON; the assertions below check their exact shape.
 const op = (template: string, method = 'post'): any => facts.operations.find((candidate) => candidate.template === template && candidate.method === method)!;
 
@@ -122,6 +122,36 @@ describe('scripts/openapi: importer', () => {
     expect(overlaid.report['encrypted-overlay-removed']).to.deep.equal(['POST v3/demo/applyment/: json.id_doc_copy']);
     expect(overlaid.report['encrypted-overlay-added']).to.deep.equal(['POST v3/demo/applyment/: response.encrypt_key']);
     expect(() => importDocs(docs, { commit: 'x', overlay: { 'v3/demo/applyment/': { post: { 'json.business_code': { encrypted: false } } } } })).to.throw(/encrypted false changes nothing/);
+  });
+
+  it('names each operation by its summary when that is a label, a trailing API dropped, and counts kept, trimmed and left out', () => {
+    expect(facts.operations.map((candidate) => [`${candidate.method} ${candidate.template}`, candidate.name])).to.deep.equal([
+      ['get global/v3/customs/orders', undefined],
+      ['get hk/v3/refunds', '查询退款'],
+      ['post v2/secapi/mch/addInstitutionsub', undefined],
+      ['post v2/secapi/mch/uploadmedia', '一二三四五六七八九十一二三四五六七八九十一二三四'],
+      ['post v3/demo/applyment/', '提交申请单'],
+      ['post v3/demo/items/{item_id}', undefined],
+      ['post v3/demo/media/upload', '上传图片'],
+      ['get v3/global/statements', '下载对账单'],
+    ]);
+    // The name sits beside the template, method and tree; an operation left out has no key at all.
+    expect(Object.keys(op('hk/v3/refunds', 'get')).slice(0, 4)).to.deep.equal(['template', 'method', 'tree', 'name']);
+    expect(op('v3/demo/items/{item_id}')).to.not.have.property('name');
+    expect(names).to.deep.equal({ kept: 2, trimmed: 3, leftOut: 3 });
+    // The report says which and why, never quoting the summary it left out.
+    expect(report['name-left-out']).to.deep.equal([
+      'GET global/v3/customs/orders: no summary',
+      'POST v2/secapi/mch/addInstitutionsub: 25 characters, over 24',
+      'POST v3/demo/items/{item_id}: not a label (sentence punctuation, markup or a line break)',
+    ]);
+    expect(nameOf('JSAPI下单API')).to.deep.equal({ name: 'JSAPI下单', trimmed: true });
+    expect(nameOf('申请退款')).to.deep.equal({ name: '申请退款', trimmed: false });
+    // Only a trailing API goes: one inside a name stays, and API alone names nothing.
+    expect(nameOf('API证书下载')).to.deep.equal({ name: 'API证书下载', trimmed: false });
+    expect(nameOf('API')).to.have.property('reason');
+    expect(nameOf('查询订单。')).to.have.property('reason');
+    expect(nameOf(undefined)).to.deep.equal({ reason: 'no summary' });
   });
 
   it('lets the overlay win over the YAML, and refuses an overlay field or operation that does not exist', () => {

@@ -7,10 +7,16 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from '../../../scripts/openapi/generate.mjs';
-import { chainedOf, familyOf, PAGE_MARK, pageOf, pages } from '../../../scripts/openapi/pages.mjs';
+import { parse } from 'yaml';
+import { chainedOf, familyOf, nameOfPage, PAGE_MARK, pageOf, pages } from '../../../scripts/openapi/pages.mjs';
 
 const DOCS = join(ROOT, 'docs');
-const facts = JSON.parse(readFileSync(join(ROOT, 'scripts', 'openapi', 'facts.json'), 'utf8')) as { operations: { template: string; method: string }[] };
+const facts = JSON.parse(readFileSync(join(ROOT, 'scripts', 'openapi', 'facts.json'), 'utf8')) as { operations: { template: string; method: string; name?: string }[] };
+/** The operations of each page, by its path under docs/, in the facts' (method) order. */
+const opsOfPage = new Map<string, typeof facts.operations>();
+for (const op of facts.operations) opsOfPage.set(pageOf(op.template), [...(opsOfPage.get(pageOf(op.template)) ?? []), op]);
+/** A page's frontmatter, as VitePress reads it (YAML). */
+const frontmatterOf = (text: string) => parse(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]!) as { title: string; description: string };
 const registry = readFileSync(join(ROOT, 'lib', 'registry.ts'), 'utf8');
 // Imported by a computed name, so that the type-check does not load VitePress's and Vite's
 // declarations (113 files) for the one call this spec makes.
@@ -49,22 +55,69 @@ describe('docs/openapi: generated from the facts', () => {
     expect(pages(changed, registry)[pageOf('v3/pay/transactions/jsapi')]).to.not.equal(fresh[pageOf('v3/pay/transactions/jsapi')]);
   });
 
-  it('gives every page a title VitePress reads as written: a closing {var} is not taken for Markdown attributes', async () => {
+  it('titles every page by its name as VitePress reads it (a closing {var} is not taken for Markdown attributes), or by its methods and template', async () => {
     const md = await (await import(VITEPRESS) as VitePress).createMarkdownRenderer(DOCS, {}, '/');
     const logged: string[] = [];
     const error = console.error;
     console.error = (...args: unknown[]) => void logged.push(args.join(' '));
     try {
-      const read = Object.entries(fresh).filter(([name]) => name !== 'openapi/index.md').flatMap(([, text]) => {
-        const [, title, description] = /^---\ntitle: (.*)\ndescription: (.*)\n/.exec(text) ?? [];
-        return title === undefined ? [] : [{ read: md.parseInline(title, {})[0]!.children!.map((token) => token.content).join(''), description }];
+      const read = Object.entries(fresh).filter(([name]) => name.endsWith('.md') && name !== 'openapi/index.md').map(([name, text]) => {
+        const { title, description } = frontmatterOf(text);
+        return { name, read: md.parseInline(title, {})[0]!.children!.map((token) => token.content).join(''), description };
       });
       expect(read.length).to.be.greaterThan(1000);
-      for (const { read: title, description } of read) expect(title).to.equal(description);
+      let named = 0;
+      for (const { name, read: title, description } of read) {
+        const ops = opsOfPage.get(name)!;
+        const wanted = nameOfPage(ops);
+        expect(description, name).to.equal(`${ops.map((op) => op.method.toUpperCase()).join(' · ')} ${ops[0]!.template}`);
+        expect(title, name).to.equal(wanted ?? description);
+        if (wanted) named += 1;
+      }
+      expect(named).to.equal(read.length - 1);
     } finally {
       console.error = error;
     }
     expect(logged).to.deep.equal([]);
+  });
+
+  it('heads each page with its name, the methods and template in the heading beneath', () => {
+    const headings = (text: string) => text.split('\n').filter((line) => /^#{1,2} /.test(line));
+    expect(headings(fresh[pageOf('v3/refund/domestic/refunds')]!).slice(0, 3)).to.deep.equal(['# 申请退款', '## POST `v3/refund/domestic/refunds`', '## POST']);
+    // A page of several operations: every name in the title, each method's heading with its own.
+    expect(headings(fresh[pageOf('v3/marketing/favor/users/{openid}/coupons')]!)).to.deep.equal([
+      '# 根据商户号查用户的券 · 发放代金券',
+      '## GET · POST `v3/marketing/favor/users/{openid}/coupons`',
+      '## GET · 根据商户号查用户的券',
+      '## POST · 发放代金券',
+    ]);
+    // The one operation without a name keeps its template as the title.
+    expect(headings(fresh[pageOf('v2/secapi/mch/addsubdevconfig')]!)).to.deep.equal(['# `v2/secapi/mch/addsubdevconfig`', '## POST']);
+    for (const [name, ops] of opsOfPage) {
+      const page = fresh[name];
+      const wanted = nameOfPage(ops);
+      if (page && wanted) expect(headings(page)[0], name).to.equal(`# ${wanted}`);
+    }
+  });
+
+  it('lists every operation in the index by its name, method and template', () => {
+    const index = fresh['openapi/index.md']!;
+    const rows = index.split('\n').filter((line) => /^\| .* \| (GET|POST|PUT|PATCH|DELETE) \| \[/.test(line));
+    expect(rows.length).to.equal(facts.operations.length);
+    expect(index).to.include('| 名称 | 方法 | URI 模板 |');
+    expect(rows).to.include('| 申请退款 | POST | [`v3/refund/domestic/refunds`](./v3/refund/domestic/refunds.md) |');
+    expect(rows).to.include('| JSAPI下单 | POST | [`v3/pay/transactions/jsapi`](./v3/pay/transactions/jsapi.md) |');
+    expect(rows).to.include('|  | POST | [`v2/secapi/mch/addsubdevconfig`](./v2/secapi/mch/addsubdevconfig.md) |');
+  });
+
+  it('keeps the hand-written titles of the two seed pages', () => {
+    const seeds = { 'openapi/v3/businesscircle/user-authorizations/{openid}.md': '商圈会员积分服务授权查询', 'openapi/v3/marketing/membercard-open/cards/{card_id}/permission-tokens.md': '会员卡商户预授权' };
+    for (const [name, title] of Object.entries(seeds)) {
+      expect(fresh, name).to.not.have.property(name);
+      const text = readFileSync(join(DOCS, name), 'utf8');
+      expect(frontmatterOf(text).title).to.equal(title);
+      expect(text).to.include(`\n# ${title} <Badge`);
+    }
   });
 
   it('names each page by its template, its family and its chained form where one exists', () => {
