@@ -3,7 +3,7 @@
 // host that is not a loopback IP literal.
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Sandbox } from '../../../lib/testing/index.js';
+import { Sandbox, type CallbackRecord } from '../../../lib/testing/index.js';
 import { isLoopbackAddress, loopbackURL } from '../../../lib/testing/loopback.js';
 import { eventually } from '../../support/eventually.js';
 import { recordTimers } from '../../support/timers.js';
@@ -28,8 +28,9 @@ describe('Sandbox flows: callback delivery', () => {
       const accepted = live.endpoint.next('TRANSACTION.SUCCESS');
       const { delays, restore } = recordTimers();
       const started = Date.now();
-      const { callback } = await live.sandbox.pay(out_trade_no);
+      let callback: CallbackRecord | undefined;
       try {
+        ({ callback } = await live.sandbox.pay(out_trade_no));
         expect(callback!.state).to.equal('pending');
         const event = await accepted;
         expect(event.resource.out_trade_no).to.equal(out_trade_no);
@@ -54,8 +55,9 @@ describe('Sandbox flows: callback delivery', () => {
       const out_trade_no = await order();
       live.endpoint.rejectNext.push(500, 500, 500, 500);
       const { delays, restore } = recordTimers();
-      const { callback } = await live.sandbox.pay(out_trade_no);
+      let callback: CallbackRecord | undefined;
       try {
+        ({ callback } = await live.sandbox.pay(out_trade_no));
         await eventually(() => callback!.state !== 'pending', 'the last try');
       } finally {
         restore();
