@@ -33,7 +33,8 @@ console.log(JSON.stringify({ kinds, code, handlers }));
 `;
 
 describe('the packed package', function () {
-  this.timeout(240_000);
+  // Packing and type-checking consumers take up to 100 s on a busy machine: the limit only catches a hang.
+  this.timeout(600_000);
   let work: string;
   let consumer: string;
   let installed: string;

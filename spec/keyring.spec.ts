@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
 import { Builder, Formatter, KeyRing, MIN_REFRESH_INTERVAL, Notifications, Rsa, VerificationError, WechatpayError, type WechatpayClient } from '../lib/index.js';
+import { eventually } from './support/eventually.js';
 import { mswGateway } from './support/gateway.js';
+import { recordTimers } from './support/timers.js';
 
 const OPENID = 'oWmnN4xxxxxxxxxxe92NHIGf1xd8';
 const query = { appid: 'wx1234567890abcdef' };
@@ -110,18 +112,62 @@ describe('KeyRing', () => {
     });
 
     it('refreshes in the background every refreshInterval (jittered) until close()', async () => {
-      const ring = await KeyRing.create({ ...credentials(), refreshInterval: 40 });
+      // Each timer must be the interval ±10 %. The ring is closed just after planning its fourth,
+      // while that timer is pending, so nothing here depends on how many downloads a busy machine
+      // fits in a given time.
+      const arrived: number[] = [];
+      gateway.use(http.get('*/v3/certificates', () => void arrived.push(performance.now())));
+      let ring: KeyRing | undefined;
+      let stopped: number | undefined;
+      const { delays: planned, restore } = recordTimers(1000, (count) => {
+        // After the ring has stored this timer, before any timer can fire.
+        if (count >= 4 && ring && stopped === undefined) queueMicrotask(() => {
+          ring!.close();
+          stopped = ring!.downloads;
+        });
+      });
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        // 36–44 ms apart plus the download itself: at least 3 more in 300 ms, at most 8.
-        expect(ring.downloads).to.be.within(4, 9);
+        ring = await KeyRing.create({ ...credentials(), refreshInterval: 40 });
+        await eventually(() => stopped !== undefined, 'four refreshes planned (refreshInterval 40 ms)');
       } finally {
-        ring.close();
+        restore();
+        ring?.close();
       }
-      const stopped = ring.downloads;
+      for (const ms of planned) expect(ms).to.be.within(36, 44);
+      expect(new Set(planned).size, 'jittered').to.be.above(1);
+      // A timer never fires early: background downloads reach the server at least 36 ms apart
+      // (less 1 ms of clock rounding), however busy the machine.
+      const background = arrived.slice(1);
+      background.slice(1).forEach((at, i) => expect(at - background[i]!, `gap ${i + 1}`).to.be.at.least(35));
+      // close() cleared the pending timer: due within 44 ms, it would have run (and counted a
+      // download) before this 150 ms one.
       await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(ring.downloads).to.be.at.most(stopped + 1); // one may have been under way at close()
+      expect(ring!.downloads).to.equal(stopped);
       expect(() => new KeyRing({ ...credentials(), refreshInterval: -1 })).to.throw(WechatpayError).with.property('code', 'ERR_CONFIG');
+    });
+
+    it('plans nothing more once closed during a background download', async () => {
+      let ring: KeyRing | undefined;
+      let plannedAtClose: number | undefined;
+      const { delays: planned, restore } = recordTimers();
+      // Closed when the first background download reaches the server: it is then under way.
+      gateway.use(http.get('*/v3/certificates', () => {
+        if (ring && ring.downloads === 2 && plannedAtClose === undefined) {
+          ring.close();
+          plannedAtClose = planned.length;
+        }
+      }));
+      try {
+        ring = await KeyRing.create({ ...credentials(), refreshInterval: 40 });
+        await eventually(() => plannedAtClose !== undefined, 'a background download');
+        await ring.refresh(); // the download under way, shared
+        await new Promise((resolve) => setImmediate(resolve)); // and what followed it
+      } finally {
+        restore();
+        ring?.close();
+      }
+      expect(planned).to.have.length(plannedAtClose!);
+      expect(ring.downloads).to.equal(2);
     });
 
     it('keeps its keys when a background refresh fails, and reports it to onError', async () => {
@@ -129,8 +175,7 @@ describe('KeyRing', () => {
       const ring = await KeyRing.create({ ...credentials(), refreshInterval: 40, onError: (error: unknown) => errors.push(error as WechatpayError) });
       try {
         gateway.use(http.get('*/v3/certificates', () => HttpResponse.json({ code: 'SYSTEM_ERROR', message: 'busy' }, { status: 500 })));
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        expect(errors.length).to.be.at.least(1);
+        await eventually(() => errors.length >= 1, 'a failed background refresh reported to onError');
         expect(errors[0]).to.include({ code: 'SYSTEM_ERROR', status: 500 });
         expect([...ring.keys.keys()]).to.deep.equal([sandbox.platform.id]);
         const wxpay = Builder.factory({ ...sandbox.clientConfig(), certs: ring });
@@ -140,14 +185,32 @@ describe('KeyRing', () => {
       }
     });
 
-    it('never keeps the process alive with its timer (default 12 h)', () => {
+    it('never keeps the process alive with its timer (default 12 h)', async () => {
+      // Starting the child (tsx compiling lib/, a 2048-bit key) takes seconds on a busy machine
+      // and is not timed. Only its exit once the ring is made is: the bug would hold it 12 h.
       const script = `
         import { generateKeyPairSync } from 'node:crypto';
         const { KeyRing } = await import(${JSON.stringify(new URL('../lib/index.ts', import.meta.url).href)});
         const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
         new KeyRing({ mchid: '1900000109', serial: 'AB', privateKey, apiv3Key: 'k'.repeat(32), certs: { PUB_KEY_ID_0119000001090000000000000042: publicKey } });
-        console.log('exited');`;
-      expect(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })).to.equal('exited\n');
+        console.log('made');`;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const made = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        if (output.includes('\n')) resolve();
+      }));
+      await Promise.race([made, exited]);
+      let timer: NodeJS.Timeout | undefined;
+      const alive = new Promise<'alive'>((resolve) => (timer = setTimeout(() => resolve('alive'), 30_000)));
+      try {
+        expect(await Promise.race([exited, alive]), 'exit code, 30 s after the ring was made').to.equal(0);
+      } finally {
+        clearTimeout(timer);
+        child.kill();
+      }
+      expect(output).to.equal('made\n');
     });
 
     it('shows only key ids: no APIv3 key, no private key in inspect, JSON or the client', async () => {

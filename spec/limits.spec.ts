@@ -20,9 +20,12 @@ describe('answer limits (real server on 127.0.0.1)', () => {
     const started = Date.now();
     const error = await rejection(wxpay.chain('v3/faults/{fault}').get({ fault: 'trickle', timeout: 300 }));
     const took = Date.now() - started;
+    // The body would be whole after 8 × 100 ms: a timeout that did not cover it would let the
+    // call succeed. A timer never fires early, so the call took the 300 ms at least; no upper
+    // bound on real time holds on a busy machine.
     expect(error).to.be.instanceOf(TransportError).with.property('code', 'ERR_TIMEOUT');
-    expect((error as Error).message).to.include('300 ms');
-    expect(took).to.be.within(280, 750);
+    expect((error as Error).message).to.include('within 300 ms');
+    expect(took).to.be.at.least(280);
   });
 
   it('takes the client timeout as the default for every call, and a call may set its own', async () => {
@@ -32,14 +35,15 @@ describe('answer limits (real server on 127.0.0.1)', () => {
     expect(data).to.have.property('fault', 'trickle');
   });
 
-  it('defaults to a 10 s timeout for the whole call', async function () {
-    this.timeout(15_000);
+  it('defaults to a 10 s timeout for the whole call', async () => {
     expect(DEFAULT_TIMEOUT).to.equal(10_000);
     Object.assign(server.tune, { pieces: 30, gapMs: 400 });
     const wxpay = Builder.factory(server.config);
     const started = Date.now();
-    expect(await rejection(wxpay.chain('v3/faults/{fault}').get({ fault: 'trickle' }))).to.have.property('code', 'ERR_TIMEOUT');
-    expect(Date.now() - started).to.be.within(9_900, 11_500);
+    // The body would be whole after 30 × 400 ms; the message names the deadline that fired.
+    const error = await rejection(wxpay.chain('v3/faults/{fault}').get({ fault: 'trickle' }));
+    expect(error).to.include({ code: 'ERR_TIMEOUT', message: 'no complete answer within 10000 ms' });
+    expect(Date.now() - started).to.be.at.least(9_900);
   });
 
   it('still lets the caller abort, as ERR_CANCELED, not a timeout', async () => {

@@ -40,8 +40,7 @@ function start(argv: string[]) {
   return { printed, done, stop: () => stop.abort(), output: () => ({ stdout, stderr }) };
 }
 
-describe('wxpay sandbox (standalone)', function () {
-  this.timeout(30_000);
+describe('wxpay sandbox (standalone)', () => {
   const dirs: string[] = [];
   const tempDir = () => {
     const dir = mkdtempSync(join(tmpdir(), 'wxpay-sandbox-spec-'));

@@ -49,8 +49,7 @@ function compilerOptions(): ts.CompilerOptions {
   return parsed.options;
 }
 
-describe('docs: TypeScript examples compile against the package types', function () {
-  this.timeout(120_000);
+describe('docs: TypeScript examples compile against the package types', () => {
   const snippets = collect();
 
   it('finds the examples, including every code-group tab of the endpoint pages', () => {
@@ -64,7 +63,10 @@ describe('docs: TypeScript examples compile against the package types', function
     expect(new Set(modules).size, 'named example files are unique').to.equal(modules.length);
   });
 
-  it('compiles every example with strict tsc, reporting Markdown file and line', () => {
+  it('compiles every example with strict tsc, reporting Markdown file and line', function () {
+    // One synchronous type-check: mocha could not stop it, so a limit would only turn a busy
+    // machine (over 120 s seen, 30–45 s usual under load) into a failure.
+    this.timeout(0);
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     for (const snippet of snippets) writeFileSync(snippet.module, `${snippet.code}\n`);

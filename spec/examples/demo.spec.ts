@@ -7,9 +7,7 @@ import { expect } from 'chai';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-describe('npm start (examples/demo.ts)', function () {
-  this.timeout(60_000);
-
+describe('npm start (examples/demo.ts)', () => {
   it('prints prepay → pay → callback → query → refund → refund callback → bill → tamper, one line each', async () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
     expect(stderr).to.equal('');

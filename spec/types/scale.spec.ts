@@ -29,9 +29,7 @@ function typesFor(body: string): { types: number; diagnostics: string[] } {
   return { types: program.getTypeCount(), diagnostics };
 }
 
-describe('type scale: what the checker builds for a call', function () {
-  this.timeout(120_000);
-
+describe('type scale: what the checker builds for a call', () => {
   it('chain() under a contextual type, with a literal or a dynamic path, at the root and below, stays cheap', () => {
     const plain = typesFor('export const node = wxpay.v3.pay;');
     const literal = typesFor("export const node: AnyNode = wxpay.chain('v3/not-yet-documented');\nexport const typed: unknown = wxpay.chain('v3/pay/transactions/jsapi');");

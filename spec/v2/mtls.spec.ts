@@ -25,8 +25,7 @@ function pki(dir: string) {
   return { ca: read('ca.pem'), server: { cert: read('server.pem'), key: read('server.key') }, client: { cert: read('client.pem'), key: read('client.key') } };
 }
 
-describe('APIv2: mutual TLS (test CA, 127.0.0.1)', function () {
-  this.timeout(30_000);
+describe('APIv2: mutual TLS (test CA, 127.0.0.1)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-mtls-'));
   const secret = 'mtls-spec-apiv2-key-0123456789ab';
   const sandbox = new SandboxV2({ secret });
