@@ -20,6 +20,8 @@ const SETTINGS = {
   warmupMs: Number(env.BENCH_WARMUP_MS ?? 250),
   concurrencies: (env.BENCH_CONCURRENCIES ?? '1,16,64').split(',').map(Number),
   clients: (env.BENCH_CLIENTS ?? 'wechatpay-ts,wechatpay-axios-plugin,node-floor').split(','),
+  /** The results' file name in results/, without extension. */
+  out: env.BENCH_OUT ?? 'cost',
 };
 const log = (...args) => console.error('[cost]', ...args);
 const cpuNow = () => {
@@ -61,6 +63,7 @@ try {
 results.loadAverage.end = loadavg();
 
 const floor = 'node-floor';
+const base = 'wechatpay-ts@baseline';
 const lines = [
   `# Client CPU per call over loopback, against the Node floor`,
   '',
@@ -79,8 +82,17 @@ for (const c of SETTINGS.concurrencies) {
     lines.push(`| ${c} | ${name} | ${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}–${cpu.max.toFixed(0)}) | ${main} | ${ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '—'} | ${median(results.perSecond[c][name]).toFixed(0)} |`);
   }
 }
+if (SETTINGS.clients.includes(base)) {
+  lines.push('', '| c | wechatpay-ts ÷ wechatpay-ts@baseline (paired, median, min–max) | difference, µs (paired, median) | main thread: difference, µs (paired, median) |', '|---|---|---|---|');
+  for (const c of SETTINGS.concurrencies) {
+    const ratio = ratios(results.cpu[c]['wechatpay-ts'], results.cpu[c][base]);
+    const difference = median(results.cpu[c]['wechatpay-ts'].map((x, i) => x - results.cpu[c][base][i]));
+    const main = results.mainThread[c]['wechatpay-ts'].length ? median(results.mainThread[c]['wechatpay-ts'].map((x, i) => x - results.mainThread[c][base][i])).toFixed(0) : '—';
+    lines.push(`| ${c} | ${ratio.median.toFixed(3)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)}) | ${difference.toFixed(0)} | ${main} |`);
+  }
+}
 const markdown = `${lines.join('\n')}\n`;
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/cost.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(new URL('./results/cost.md', import.meta.url), markdown);
+writeFileSync(new URL(`./results/${SETTINGS.out}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL(`./results/${SETTINGS.out}.md`, import.meta.url), markdown);
 process.stdout.write(markdown);
