@@ -1,7 +1,15 @@
 import type { AxiosInstance } from 'axios';
 import { TransportError } from './errors.js';
-import type { DecoratedConfig } from './decorator.js';
+import type { DecoratedConfig, WechatpayRequestMeta } from './decorator.js';
 import { DEADLINE_PASSED, keepsDeadline } from './transport/adapter.js';
+
+/**
+ * An attempt's {@link WechatpayRequestMeta}, its deadline set. A class instance, not a plain
+ * object: axios deep-copies plain objects into every request's config (twice a call) and hands
+ * anything else over as it is.
+ */
+class AttemptMeta {}
+const attemptMeta = (meta: WechatpayRequestMeta, deadline: number): WechatpayRequestMeta => Object.assign(new AttemptMeta(), meta, { deadline });
 
 /**
  * Sends a decorated request under one deadline for the whole call: signing, connecting, the
@@ -18,7 +26,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
   const at = performance.now() + timeout;
   const expired = (error: unknown) => new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, (error as TransportError).cause as Error, { answered: (error as TransportError).answered });
   if (keepsDeadline(config.adapter ?? instance.defaults.adapter)) {
-    const timed: DecoratedConfig = { ...config, timeout: 0, wechatpay: { ...config.wechatpay, deadline: at } };
+    const timed: DecoratedConfig = { ...config, timeout: 0, wechatpay: attemptMeta(config.wechatpay, at) };
     try {
       return await instance.request(timed);
     } catch (error) {

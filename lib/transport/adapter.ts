@@ -14,7 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import axios, { AxiosError, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
 import { fullUrl } from './url.js';
 
@@ -196,7 +196,12 @@ function send(config: InternalAxiosRequestConfig, url: URL, deadline: number | u
       if (decoder) delete res.headers['content-encoding'];
       const stream: Readable = decoder ? pipeline(res, decoder(), () => {}) : res;
       answer = stream;
-      const response: AxiosResponse = { status: res.statusCode!, statusText: res.statusMessage ?? '', headers: res.headers, config, request, data: undefined };
+      // Handed over as AxiosHeaders already: axios would otherwise build them twice from Node's
+      // object (for its response transform, then for the response), each header normalised and
+      // sanitised each time; Node's names are lowercase and unique, and axios still normalises
+      // these once, so the headers that come out are the same.
+      const headers = Object.assign(new AxiosHeaders(), res.headers);
+      const response: AxiosResponse = { status: res.statusCode!, statusText: res.statusMessage ?? '', headers, config, request, data: undefined };
       if (responseType === 'stream') {
         settled = true;
         // The deadline covers a stream's headers; the caller times its body (lib/files/download.ts).
