@@ -11,6 +11,9 @@ import { DEADLINE_PASSED, keepsDeadline } from './transport/adapter.js';
 class AttemptMeta {}
 const attemptMeta = (meta: WechatpayRequestMeta, deadline: number): WechatpayRequestMeta => Object.assign(new AttemptMeta(), meta, { deadline });
 
+/** The timeout error of a call whose deadline passed, from the transport error it ended with. */
+const expired = (error: TransportError, timeout: number) => new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, error.cause as Error, { answered: error.answered });
+
 /**
  * Sends a decorated request under one deadline for the whole call: signing, connecting, the
  * headers and every byte of the body. axios's own `timeout` is a socket-idle timer, so an answer
@@ -24,13 +27,14 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
   const { timeout = defaultTimeout, signal } = config;
   if (timeout === 0) return instance.request({ ...config, timeout: 0 });
   const at = performance.now() + timeout;
-  const expired = (error: unknown) => new TransportError('ERR_TIMEOUT', `no complete answer within ${timeout} ms`, (error as TransportError).cause as Error, { answered: (error as TransportError).answered });
   if (keepsDeadline(config.adapter ?? instance.defaults.adapter)) {
-    const timed: DecoratedConfig = { ...config, timeout: 0, wechatpay: attemptMeta(config.wechatpay, at) };
+    const timed: DecoratedConfig = { ...config, wechatpay: attemptMeta(config.wechatpay, at) };
+    // The call's timeout is this deadline, not axios's socket-idle timer (absent is none).
+    if (config.timeout !== undefined) timed.timeout = 0;
     try {
       return await instance.request(timed);
     } catch (error) {
-      throw TransportError.is(error) && (error.cause as Error | undefined)?.message === DEADLINE_PASSED ? expired(error) : error;
+      throw TransportError.is(error) && (error.cause as Error | undefined)?.message === DEADLINE_PASSED ? expired(error, timeout) : error;
     }
   }
   const deadline = new AbortController();
@@ -42,7 +46,7 @@ export async function withDeadline(instance: AxiosInstance, config: DecoratedCon
   try {
     return await instance.request({ ...config, timeout: 0, signal: combined });
   } catch (error) {
-    throw deadline.signal.aborted && TransportError.is(error) ? expired(error) : error;
+    throw deadline.signal.aborted && TransportError.is(error) ? expired(error, timeout) : error;
   } finally {
     clearTimeout(timer);
   }

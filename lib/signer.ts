@@ -5,7 +5,7 @@ import type { DecoratedConfig } from './decorator.js';
 import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
-import { fullUrl } from './transport/url.js';
+import { fullUrl, urlOf } from './transport/url.js';
 import { attachForm } from './files/upload.js';
 
 /** What the signer needs; the private key stays in this closure, never on a config. */
@@ -70,7 +70,8 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
   return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
     // Options the decorator refuses (params, allowAbsoluteUrls) can still come from a user's own
     // interceptor; then axios's own, slower, URL builder decides.
-    const target = config.params || config.allowAbsoluteUrls === false ? requestTarget(undefined, instance.getUri(config)) : requestTarget(config.baseURL, config.url ?? '');
+    const { pathname, search } = config.params || config.allowAbsoluteUrls === false ? fullUrl(undefined, instance.getUri(config)) : urlOf(config);
+    const target = `${pathname}${search}`;
     // A multipart upload is signed over its meta JSON, the bytes its `meta` part carries.
     const multipart = (config as Partial<DecoratedConfig>).wechatpay?.multipart;
     if (multipart) {

@@ -16,7 +16,7 @@ import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
-import { fullUrl } from './url.js';
+import { urlOf } from './url.js';
 
 const viaAxios = axios.getAdapter('http');
 
@@ -101,7 +101,7 @@ const timedOut = (config: InternalAxiosRequestConfig, request?: http.ClientReque
 export function createAdapter(): AxiosAdapter {
   const proxied = proxiedProtocols();
   const adapter: AxiosAdapter = (config) => {
-    const url = fullUrl(config.baseURL, config.url ?? '');
+    const url = urlOf(config);
     const deadline = (config as Partial<DecoratedConfig>).wechatpay?.deadline;
     return needsAxios(config, url, proxied) ? viaAxiosBy(config, deadline) : send(config, url, deadline);
   };

@@ -5,21 +5,27 @@
  */
 import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 
-// Defaults that make no difference to a call of this client when absent, as long as they hold
-// axios's own value: `transitional` (axios reads `config.transitional || its defaults`), `env`
-// (FormData and Blob classes, for browser forms and `data:` blobs), the browser's XSRF cookie
-// names, `timeout` 0 (the client keeps its own deadline; absent is no timeout too),
-// `maxBodyLength` -1 (absent is no limit too).
-const INERT = ['transitional', 'env', 'xsrfCookieName', 'xsrfHeaderName', 'timeout', 'maxBodyLength'] as const;
-
-/** Whether `value` is axios's own default for `key` (an object: the same entries). */
-function isAxiosDefault(key: string, value: unknown): boolean {
-  const own = (axios.defaults as unknown as Record<string, unknown>)[key];
-  if (value === own) return true;
-  if (value === null || typeof value !== 'object' || own === null || typeof own !== 'object') return false;
-  const entries = Object.entries(value);
-  return entries.length === Object.keys(own).length && entries.every(([name, inner]) => (own as Record<string, unknown>)[name] === inner);
-}
+/**
+ * Defaults that make no difference to any call of this client when absent, by the value they
+ * hold. Judged by what the value does, not by whether it is axios's own, so that one set on
+ * axios globally that matters is kept.
+ */
+const INERT: Readonly<Record<string, (value: unknown) => boolean>> = {
+  // Every call carries its own deadline and sends axios no timeout of its own (lib/deadline.ts).
+  timeout: () => true,
+  // No limit either way.
+  maxBodyLength: (value) => value === -1,
+  // axios reads the XSRF cookie in a browser only.
+  xsrfCookieName: () => true,
+  xsrfHeaderName: () => true,
+  // FormData and Blob serve browser forms and `data:` blobs, never a call of this client; a
+  // caller's own fetch (for `adapter: 'fetch'`) stays.
+  env: (value) => value !== null && typeof value === 'object' && Object.keys(value).every((key) => key === 'FormData' || key === 'Blob'),
+  // Of axios's transitional flags only the zstd Accept-Encoding changes a call of this client; the
+  // others concern transforms, socket timeouts, the order of several request interceptors and
+  // basic auth, none of which it uses.
+  transitional: (value) => (value as { advertiseZstdAcceptEncoding?: unknown } | undefined)?.advertiseZstdAcceptEncoding !== true,
+};
 
 /**
  * axios keeps default headers per method (`common`, `get`, `post` … twelve objects) and merges all
@@ -47,7 +53,7 @@ export function createInstance(defaults: CreateAxiosDefaults): AxiosInstance {
   const instance = axios.create({ ...defaults, transformRequest: [], transformResponse: [], validateStatus: null });
   const merged = instance.defaults as unknown as Record<string, unknown>;
   flattenHeaders(merged);
-  for (const key of INERT) if (isAxiosDefault(key, merged[key])) delete merged[key];
+  for (const [key, inert] of Object.entries(INERT)) if (key in merged && inert(merged[key])) delete merged[key];
   delete merged.transformRequest;
   delete merged.transformResponse;
   delete merged.validateStatus;

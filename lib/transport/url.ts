@@ -7,3 +7,24 @@ export function fullUrl(baseURL: string | undefined, url: string): URL {
   const absolute = /^([a-z][a-z\d+\-.]*:)?\/\//i.test(url);
   return new URL(baseURL && !absolute ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : url);
 }
+
+const PARSED = Symbol('wechatpay.url');
+
+interface Parsed {
+  readonly baseURL: string | undefined;
+  readonly url: string;
+  readonly parsed: URL;
+}
+
+/**
+ * {@link fullUrl} of a request config, parsed once per attempt: the signer parses it and the
+ * adapter reuses that parse, unless `baseURL` or `url` changed in between.
+ */
+export function urlOf(config: { baseURL?: string | undefined; url?: string | undefined }): URL {
+  const { baseURL, url = '' } = config;
+  const held = (config as { [PARSED]?: Parsed })[PARSED];
+  if (held !== undefined && held.baseURL === baseURL && held.url === url) return held.parsed;
+  const parsed = fullUrl(baseURL, url);
+  (config as { [PARSED]?: Parsed })[PARSED] = { baseURL, url, parsed };
+  return parsed;
+}

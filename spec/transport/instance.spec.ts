@@ -15,13 +15,23 @@ describe('the client’s axios instance', () => {
     expect(defaults.headers).to.deep.equal({ Accept: 'application/json' });
   });
 
-  it('keeps what a caller set even where axios has a default of the same name', () => {
-    const transitional = { clarifyTimeoutError: true };
-    const { defaults } = createInstance({ maxBodyLength: 2048, transitional, xsrfCookieName: 'other', env: { FormData: undefined } });
+  it('keeps a default whose value changes a call: a body limit, zstd advertised, a fetch of the caller’s own', () => {
+    const fetch = () => Promise.reject(new Error('unused'));
+    const { defaults } = createInstance({ maxBodyLength: 2048, transitional: { advertiseZstdAcceptEncoding: true }, env: { fetch } });
     expect(defaults.maxBodyLength).to.equal(2048);
-    expect(defaults.transitional).to.include(transitional);
-    expect(defaults.xsrfCookieName).to.equal('other');
-    expect(defaults.env).to.deep.equal({ ...axios.defaults.env, FormData: undefined });
+    expect(defaults.transitional).to.include({ advertiseZstdAcceptEncoding: true });
+    expect(defaults.env).to.include({ fetch });
+  });
+
+  it('judges a default by what it does, not by whether axios holds the same globally', () => {
+    const saved = axios.defaults.maxBodyLength;
+    axios.defaults.maxBodyLength = 4096;
+    try {
+      expect(createInstance({}).defaults.maxBodyLength).to.equal(4096);
+    } finally {
+      axios.defaults.maxBodyLength = saved;
+    }
+    expect(createInstance({ timeout: 5000, xsrfCookieName: 'other', transitional: { clarifyTimeoutError: true } }).defaults).to.not.have.any.keys('timeout', 'xsrfCookieName', 'transitional');
   });
 
   it('never transforms a body nor judges a status: both are the interceptors’ work', async () => {
