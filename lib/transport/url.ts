@@ -8,13 +8,14 @@ export function fullUrl(baseURL: string | undefined, url: string): URL {
   return new URL(baseURL && !absolute ? `${baseURL.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : url);
 }
 
-const PARSED = Symbol('wechatpay.url');
-
 interface Parsed {
   readonly baseURL: string | undefined;
   readonly url: string;
   readonly parsed: URL;
 }
+
+// Beside the config rather than on it: nothing for axios to merge or a spread to copy.
+const parses = new WeakMap<object, Parsed>();
 
 /**
  * {@link fullUrl} of a request config, parsed once per attempt: the signer parses it and the
@@ -22,9 +23,9 @@ interface Parsed {
  */
 export function urlOf(config: { baseURL?: string | undefined; url?: string | undefined }): URL {
   const { baseURL, url = '' } = config;
-  const held = (config as { [PARSED]?: Parsed })[PARSED];
+  const held = parses.get(config);
   if (held !== undefined && held.baseURL === baseURL && held.url === url) return held.parsed;
   const parsed = fullUrl(baseURL, url);
-  (config as { [PARSED]?: Parsed })[PARSED] = { baseURL, url, parsed };
+  parses.set(config, { baseURL, url, parsed });
   return parsed;
 }
