@@ -23,20 +23,22 @@ const expired = (error: TransportError, timeout: number) => new TransportError('
  * The client's own adapter keeps the deadline with one timer (`wechatpay.deadline`); any other
  * adapter (the caller's own) gets it as an abort signal joined to the caller's.
  */
-export async function withDeadline(instance: AxiosInstance, config: DecoratedConfig, defaultTimeout: number): Promise<unknown> {
-  const { timeout = defaultTimeout, signal } = config;
+export function withDeadline(instance: AxiosInstance, config: DecoratedConfig, defaultTimeout: number): Promise<unknown> {
+  const { timeout = defaultTimeout } = config;
   if (timeout === 0) return instance.request({ ...config, timeout: 0 });
-  const at = performance.now() + timeout;
-  if (keepsDeadline(config.adapter ?? instance.defaults.adapter)) {
-    const timed: DecoratedConfig = { ...config, wechatpay: attemptMeta(config.wechatpay, at) };
-    // The call's timeout is this deadline, not axios's socket-idle timer (absent is none).
-    if (config.timeout !== undefined) timed.timeout = 0;
-    try {
-      return await instance.request(timed);
-    } catch (error) {
-      throw TransportError.is(error) && (error.cause as Error | undefined)?.message === DEADLINE_PASSED ? expired(error, timeout) : error;
-    }
-  }
+  if (!keepsDeadline(config.adapter ?? instance.defaults.adapter)) return withAbortDeadline(instance, config, timeout);
+  const timed: DecoratedConfig = { ...config, wechatpay: attemptMeta(config.wechatpay, performance.now() + timeout) };
+  // The call's timeout is this deadline, not axios's socket-idle timer (absent is none).
+  if (config.timeout !== undefined) timed.timeout = 0;
+  // A plain promise chain: an async function would add a promise and a microtask of its own.
+  return instance.request(timed).catch((error: unknown) => {
+    throw TransportError.is(error) && (error.cause as Error | undefined)?.message === DEADLINE_PASSED ? expired(error, timeout) : error;
+  });
+}
+
+/** The deadline as an abort signal (joined to the caller's), for an adapter that does not keep it itself. */
+async function withAbortDeadline(instance: AxiosInstance, config: DecoratedConfig, timeout: number): Promise<unknown> {
+  const { signal } = config;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeout);
   // The socket keeps the process alive while a call is pending; the timer need not.

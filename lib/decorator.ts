@@ -1,7 +1,7 @@
 import type { AxiosRequestConfig, RawAxiosRequestHeaders, ResponseType } from 'axios';
 import { ArgumentError } from './errors.js';
 import type { RetryOptions } from './transport/retry.js';
-import { expand, hasLoneSurrogate, variablesOf } from './template.js';
+import { compiledOf, expand, hasLoneSurrogate } from './template.js';
 import { isUnsigned } from './verifier.js';
 import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
 import { UPLOADS } from './endpoints/uploads.js';
@@ -142,7 +142,8 @@ export function decorate(method: string, template: string, options: RequestOptio
     const hint = owned === 'data' ? ' (use "json" or "body")' : owned === 'params' ? ' (use "query")' : '';
     throw new ArgumentError('ERR_OPTIONS', `option "${owned}" is not accepted${hint}`);
   }
-  const variables = variablesOf(template);
+  const compiled = compiledOf(template);
+  const variables = compiled.names;
   const unknown = Object.keys(options).find((key) => !KNOWN_OPTIONS.has(key) && !variables.has(key));
   if (unknown !== undefined) {
     throw new ArgumentError('ERR_OPTIONS', `option "${unknown}" is neither a known option nor a variable of "${template}"`);
@@ -153,7 +154,7 @@ export function decorate(method: string, template: string, options: RequestOptio
   }
   if (timeout !== undefined) checkTimeout(timeout, 'ERR_OPTIONS', 'timeout');
   checkHeaders(headers, 'ERR_OPTIONS', 'headers');
-  const path = expand(template, rest);
+  const path = expand(template, rest, compiled);
   const mark = path.indexOf('?');
   const download = isUnsigned(mark === -1 ? path : path.slice(0, mark));
   // A stream is handed over before it could be verified: only answers signed by nobody may stream.

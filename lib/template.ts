@@ -3,7 +3,7 @@ import { ArgumentError } from './errors.js';
 import { BoundedCache } from './cache.js';
 
 /** A URI template compiled once: its expander, all its variable names, and the simple (`{name}`) ones. */
-interface CompiledTemplate {
+export interface CompiledTemplate {
   readonly expand: (values: Record<string, unknown>) => string;
   readonly names: ReadonlySet<string>;
   readonly simple: readonly string[];
@@ -57,9 +57,14 @@ function simpleExpander(template: string, simple: readonly string[]): ((values: 
   };
 }
 
+/** A template compiled once and cached: its variables' names, and its expander (through {@link expand}). */
+export function compiledOf(template: string): CompiledTemplate {
+  return compiled.get(template, compile);
+}
+
 /** The names of all of a template's variables, whatever their operator. */
 export function variablesOf(template: string): ReadonlySet<string> {
-  return compiled.get(template, compile).names;
+  return compiledOf(template).names;
 }
 
 // With the `u` flag, a surrogate pair is one code point: only a lone surrogate matches.
@@ -84,9 +89,9 @@ function malformed(value: unknown): boolean {
  * `.` or `..`, which a URL parser resolves away (`refund/domestic/refunds/..` → `refund/domestic/`).
  * Values are sent as their UTF-8 bytes, each `%XX` (`😀` → `%F0%9F%98%80`), so `../x` stays
  * inside its segment; a value with a lone surrogate has no such bytes and is refused.
+ * `compiled` is the template's {@link compiledOf}, when the caller holds it already.
  */
-export function expand(template: string, values: Record<string, unknown>): string {
-  const { expand: expander, names, simple } = compiled.get(template, compile);
+export function expand(template: string, values: Record<string, unknown>, { expand: expander, names, simple }: CompiledTemplate = compiledOf(template)): string {
   const refuse = (name: string, why: string): never => {
     throw new ArgumentError('ERR_PATH_PARAM', `path variable "${name}" of "${template}" is ${why}`);
   };

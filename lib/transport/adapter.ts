@@ -68,15 +68,18 @@ const DECODERS: Readonly<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.
 function headersOf(config: InternalAxiosRequestConfig, body: Buffer | undefined): Record<string, string | string[]> {
   const source = config.headers as unknown as Record<string, unknown>;
   const headers: Record<string, string | string[]> = {};
-  const present = new Set<string>();
+  let encoding = false;
+  let length = false;
   for (const name of Object.keys(source)) {
     const value = source[name];
     if (value === undefined || value === null || value === false) continue;
     headers[name] = Array.isArray(value) ? value.map(String) : String(value);
-    present.add(name.toLowerCase());
+    const lower = name.toLowerCase();
+    encoding ||= lower === 'accept-encoding';
+    length ||= lower === 'content-length';
   }
-  if (!present.has('accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
-  if (body !== undefined && !present.has('content-length')) headers['Content-Length'] = String(body.length);
+  if (!encoding) headers['Accept-Encoding'] = ACCEPT_ENCODING;
+  if (body !== undefined && !length) headers['Content-Length'] = String(body.length);
   return headers;
 }
 
