@@ -3,7 +3,7 @@
 // the same headers, one verify). CPU is process.cpuUsage() of this process, thread pool included;
 // the sandbox runs in its own process and is not counted. Rounds alternate the clients; ratios are
 // paired within a round. Writes results/cost.json and results/cost.md.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Sandbox } from 'wechatpay-ts/testing';
 import { makeRequest } from './src/clients.mjs';
@@ -11,7 +11,8 @@ import { floorRequest } from './src/floor.mjs';
 import { machine } from './src/machine.mjs';
 import { startServerProcess } from './src/server-process.mjs';
 import { mainThreadCpu } from './src/threads.mjs';
-import { median, ratios, rotation, runFor, summary } from './src/stats.mjs';
+import { recordRun, renderCost, renderRuns } from './src/cost-report.mjs';
+import { median, rotation, runFor } from './src/stats.mjs';
 
 const env = process.env;
 const SETTINGS = {
@@ -20,6 +21,8 @@ const SETTINGS = {
   warmupMs: Number(env.BENCH_WARMUP_MS ?? 250),
   concurrencies: (env.BENCH_CONCURRENCIES ?? '1,16,64').split(',').map(Number),
   clients: (env.BENCH_CLIENTS ?? 'wechatpay-ts,wechatpay-axios-plugin,node-floor').split(','),
+  /** The results' file name in results/, without extension. */
+  out: env.BENCH_OUT ?? 'cost',
 };
 const log = (...args) => console.error('[cost]', ...args);
 const cpuNow = () => {
@@ -60,27 +63,11 @@ try {
 }
 results.loadAverage.end = loadavg();
 
-const floor = 'node-floor';
-const lines = [
-  `# Client CPU per call over loopback, against the Node floor`,
-  '',
-  `${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}; ${SETTINGS.rounds} rounds × ${SETTINGS.seconds} s per client and concurrency. CPU is \`process.cpuUsage()\` of the client process (event loop and thread pool); the sandbox runs in another process.`,
-  '',
-  `Load average (1, 5, 15 min) at the start ${results.loadAverage.start.map((x) => x.toFixed(2)).join(', ')}, at the end ${results.loadAverage.end.map((x) => x.toFixed(2)).join(', ')}. The main-thread column (Linux \`/proc\`) is the event loop's share; the rest is off it: RSA signing on libuv's pool, V8's GC and compiler threads.`,
-  '',
-  '| c | client | CPU per call, µs (median, min–max) | of which main thread, µs (median) | × floor (paired, median, min–max) | calls/s |',
-  '|---|---|---|---|---|---|',
-];
-for (const c of SETTINGS.concurrencies) {
-  for (const name of SETTINGS.clients) {
-    const cpu = summary(results.cpu[c][name]);
-    const ratio = SETTINGS.clients.includes(floor) && name !== floor ? ratios(results.cpu[c][name], results.cpu[c][floor]) : undefined;
-    const main = results.mainThread[c][name].length ? median(results.mainThread[c][name]).toFixed(0) : '—';
-    lines.push(`| ${c} | ${name} | ${cpu.median.toFixed(0)} (${cpu.min.toFixed(0)}–${cpu.max.toFixed(0)}) | ${main} | ${ratio ? `${ratio.median.toFixed(2)}× (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})` : '—'} | ${median(results.perSecond[c][name]).toFixed(0)} |`);
-  }
-}
-const markdown = `${lines.join('\n')}\n`;
+const markdown = renderCost(results, SETTINGS);
+const file = (extension) => new URL(`./results/${SETTINGS.out}.${extension}`, import.meta.url);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/cost.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(new URL('./results/cost.md', import.meta.url), markdown);
+writeFileSync(file('json'), `${JSON.stringify(results, null, 2)}\n`);
+// The published results keep a log of runs, so that cost.md shows the spread of the last five.
+const runs = SETTINGS.out === 'cost' ? recordRun(results, SETTINGS) : [];
+writeFileSync(file('md'), `${markdown}${SETTINGS.out === 'cost' ? renderRuns(runs, results) : ''}`);
 process.stdout.write(markdown);

@@ -33,11 +33,16 @@ function join(parent: string, child: string): string {
 }
 
 const TEMPLATE = Symbol('template');
+const CHILDREN = Symbol('children');
+// Each node remembers its children's templates by property name, so that a chained call joins no
+// strings; literal ids may be endless, so past this many names a node's memo starts over.
+const CHILDREN_HELD = 64;
 // Names a node answers itself; every other string property is a path segment.
 const OWN = new Set<string | symbol>(['chain', 'toString', 'toJSON', 'valueOf', ...VERBS, ...VERBS.map((verb) => `${verb}Async`)]);
 
 interface NodeTarget {
   readonly [TEMPLATE]: string;
+  readonly [CHILDREN]: Map<string, string>;
 }
 
 /**
@@ -89,14 +94,24 @@ export function createChain(dispatch: Dispatch, label: string, capacity = 1024, 
   }
 
   // util.inspect looks through Proxies at their targets, so the target itself carries the template.
-  const targetOf = (template: string): NodeTarget => Object.assign(Object.create(proto), { [TEMPLATE]: template });
+  const targetOf = (template: string): NodeTarget => Object.assign(Object.create(proto), { [TEMPLATE]: template, [CHILDREN]: new Map() });
+  const childOf = (target: NodeTarget, property: string): string => {
+    const children = target[CHILDREN];
+    let template = children.get(property);
+    if (template === undefined) {
+      template = join(target[TEMPLATE], segmentFor(property));
+      if (children.size >= CHILDREN_HELD) children.clear();
+      children.set(property, template);
+    }
+    return template;
+  };
 
   const handler: ProxyHandler<NodeTarget> = {
     get(target, property) {
       if (typeof property === 'symbol' || OWN.has(property)) return Reflect.get(target, property);
       if (property === 'then') return undefined;
       if (target === rootTarget && Object.hasOwn(rootMembers, property)) return rootMembers[property];
-      return nodeOf(join(target[TEMPLATE], segmentFor(property)));
+      return nodeOf(childOf(target, property));
     },
     has(target, property) {
       return typeof property === 'symbol' ? property in target : property !== 'then';

@@ -5,6 +5,7 @@ import { checkHeaders, checkTimeout, decorate, DEFAULT_MAX_CONTENT_LENGTH, type 
 import { checkHosts, routeOf } from './hosts.js';
 import { withDeadline } from './deadline.js';
 import { createAdapter } from './transport/adapter.js';
+import { createInstance } from './transport/instance.js';
 import { attempter } from './transport/attempts.js';
 import type { Hooks } from './transport/hooks.js';
 import { retryPolicyOf, type RetryOptions } from './transport/retry.js';
@@ -138,21 +139,6 @@ function load(config: WechatpayConfig) {
   return { mchid, serial, privateKey, keys, ring: undefined };
 }
 
-/**
- * axios keeps default headers per method (`common`, `get`, `post` … twelve objects) and merges all
- * of them into every request. Unless someone set per-method headers on axios globally they hold
- * nothing but `common`, so they are folded into one flat object once: the same headers sent,
- * twelve fewer merges a call.
- */
-function flattenDefaultHeaders(instance: AxiosInstance): AxiosInstance {
-  const headers = instance.defaults.headers as unknown as Record<string, unknown>;
-  const nested = Object.entries(headers).filter(([, value]) => value !== null && typeof value === 'object') as [string, object][];
-  if (nested.some(([name, value]) => name !== 'common' && Object.keys(value).length > 0)) return instance;
-  const own = Object.fromEntries(Object.entries(headers).filter(([, value]) => value === null || typeof value !== 'object'));
-  instance.defaults.headers = { ...(headers.common as object), ...own } as unknown as typeof instance.defaults.headers;
-  return instance;
-}
-
 const VERSION = '0.1.0';
 /** The default timeout of a whole call, answer body included: 10 s. */
 export const DEFAULT_TIMEOUT = 10_000;
@@ -185,11 +171,6 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
       'User-Agent': `wechatpay-ts/${VERSION} axios/${axios.VERSION} node/${process.versions.node} (${process.platform}; ${process.arch})`,
       ...headers,
     },
-    // The bytes signed are the bytes sent, and the bytes verified are the bytes received. No
-    // transform at all (not an identity one): axios then normalises the headers once, not twice.
-    transformRequest: [],
-    transformResponse: [],
-    validateStatus: null,
   };
   const policy = retryPolicyOf(retry, 'ERR_CONFIG', 'config.retry');
   const sender = (instance: AxiosInstance) => attempter({ instance, timeout, baseURL, backupBaseURL, retry: policy, hooks });
@@ -210,7 +191,7 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
 
   const { onFulfilled, onRejected } = verifier(v3?.keys ?? new Map());
   // APIv2 calls go through an instance of their own: no RSA signer, their own answer check.
-  const v2Instance = flattenDefaultHeaders(axios.create(defaults));
+  const v2Instance = createInstance(defaults);
   const dispatchV2 = dispatcher(sender(v2Instance), v2Decorator({ ...config, mchid }, v2Instance, onRejected));
   const noV3 = () => new ArgumentError('ERR_CONFIG', 'this client has no APIv3 keys (serial, privateKey, certs): only v2/… calls are possible');
   let dispatchV3: Dispatch = () => Promise.reject(noV3());
@@ -223,7 +204,7 @@ function createClient(config: WechatpayConfig | WechatpayV2Config): WechatpayCli
   let download = (() => Promise.reject(noV3())) as Download;
   if (v3) {
     const { serial, privateKey, keys, ring } = v3;
-    const instance = flattenDefaultHeaders(axios.create(defaults));
+    const instance = createInstance(defaults);
     instance.interceptors.request.use(signer(instance, { mchid: v3.mchid, serial, privateKey, keys }));
     // With a key ring, an answer naming an unknown serial may trigger one (rate-limited) download and a second try.
     instance.interceptors.response.use(ring ? (response) => ring.verifying(() => onFulfilled(response)) : onFulfilled, onRejected);

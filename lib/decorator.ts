@@ -1,7 +1,7 @@
 import type { AxiosRequestConfig, RawAxiosRequestHeaders, ResponseType } from 'axios';
 import { ArgumentError } from './errors.js';
 import type { RetryOptions } from './transport/retry.js';
-import { expand, hasLoneSurrogate, variablesOf } from './template.js';
+import { compiledOf, expand, hasLoneSurrogate } from './template.js';
 import { isUnsigned } from './verifier.js';
 import { multipartOf, type PreparedUpload, type Upload } from './files/upload.js';
 import { UPLOADS } from './endpoints/uploads.js';
@@ -86,20 +86,24 @@ export function queryString(query: RequestOptions['query']): string {
   if (query === null || typeof query !== 'object' || Array.isArray(query)) {
     throw new ArgumentError('ERR_OPTIONS', '"query" must be an object of strings, numbers or booleans');
   }
-  const pairs: string[] = [];
-  for (const [key, raw] of Object.entries(query)) {
-    for (const value of Array.isArray(raw) ? raw : [raw]) {
-      if (value === undefined || value === null) continue;
-      if (!['string', 'number', 'boolean'].includes(typeof value)) {
-        throw new ArgumentError('ERR_OPTIONS', `query "${key}" must be a string, number or boolean`);
-      }
-      if (hasLoneSurrogate(key) || (typeof value === 'string' && hasLoneSurrogate(value))) {
-        throw new ArgumentError('ERR_OPTIONS', `query "${key}" holds a lone UTF-16 surrogate, which has no UTF-8 bytes`);
-      }
-      pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  let out = '';
+  const add = (key: string, value: unknown) => {
+    if (value === undefined || value === null) return;
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') {
+      throw new ArgumentError('ERR_OPTIONS', `query "${key}" must be a string, number or boolean`);
     }
+    if (hasLoneSurrogate(key) || (type === 'string' && hasLoneSurrogate(value as string))) {
+      throw new ArgumentError('ERR_OPTIONS', `query "${key}" holds a lone UTF-16 surrogate, which has no UTF-8 bytes`);
+    }
+    out += `${out === '' ? '' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+  };
+  for (const key of Object.keys(query)) {
+    const raw = (query as Record<string, unknown>)[key];
+    if (Array.isArray(raw)) for (const value of raw) add(key, value);
+    else add(key, raw);
   }
-  return pairs.join('&');
+  return out;
 }
 
 function bodyOf(options: RequestOptions): Buffer | undefined {
@@ -141,7 +145,8 @@ export function decorate(method: string, template: string, options: RequestOptio
     const hint = owned === 'data' ? ' (use "json" or "body")' : owned === 'params' ? ' (use "query")' : '';
     throw new ArgumentError('ERR_OPTIONS', `option "${owned}" is not accepted${hint}`);
   }
-  const variables = variablesOf(template);
+  const compiled = compiledOf(template);
+  const variables = compiled.names;
   const unknown = Object.keys(options).find((key) => !KNOWN_OPTIONS.has(key) && !variables.has(key));
   if (unknown !== undefined) {
     throw new ArgumentError('ERR_OPTIONS', `option "${unknown}" is neither a known option nor a variable of "${template}"`);
@@ -152,9 +157,9 @@ export function decorate(method: string, template: string, options: RequestOptio
   }
   if (timeout !== undefined) checkTimeout(timeout, 'ERR_OPTIONS', 'timeout');
   checkHeaders(headers, 'ERR_OPTIONS', 'headers');
-  const path = expand(template, rest);
-  const pathname = path.split('?', 1)[0]!;
-  const download = isUnsigned(pathname);
+  const path = expand(template, rest, compiled);
+  const mark = path.indexOf('?');
+  const download = isUnsigned(mark === -1 ? path : path.slice(0, mark));
   // A stream is handed over before it could be verified: only answers signed by nobody may stream.
   if (responseType === 'stream' && !download) {
     throw new ArgumentError('ERR_OPTIONS', `responseType "stream" is only for unsigned downloads, not ${template}`);
@@ -169,22 +174,23 @@ export function decorate(method: string, template: string, options: RequestOptio
   }
   // A few endpoints take the file under another field (`submission_file`, `due_diligence_file`).
   const multipart = upload === undefined ? undefined : multipartOf(upload, UPLOADS[template]);
+  // Built key by key: axios merges every key a config holds, so none is there for nothing (no
+  // `data: undefined`, no empty `headers`).
+  const request = {} as DecoratedConfig;
+  // Files are as large as they are; any other answer is capped (the client's default, or this call's).
+  if (download) request.maxContentLength = -1;
   // Top-level keys that are not template variables are axios options (signal, httpsAgent, …).
-  const axiosOptions = Object.fromEntries(Object.entries(rest).filter(([key]) => !variables.has(key)));
-  return {
-    // Files are as large as they are; any other answer is capped (the client's default, or this call's).
-    ...(download ? { maxContentLength: -1 } : {}),
-    ...axiosOptions,
-    ...(timeout !== undefined ? { timeout } : {}),
-    method: method.toUpperCase(),
-    // A template may hold a query already (`v3/x?a=1`): the caller's query continues it.
-    url: search ? `${path}${path.includes('?') ? '&' : '?'}${search}` : path,
-    data,
-    headers: { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    // Answers arrive as raw bytes: they are verified before they are parsed.
-    responseType: responseType === 'stream' ? 'stream' : 'arraybuffer',
-    wechatpay: { template, responseType, ...(multipart ? { multipart } : {}) },
-  };
+  for (const key of Object.keys(rest)) if (!variables.has(key)) (request as unknown as Record<string, unknown>)[key] = rest[key];
+  if (timeout !== undefined) request.timeout = timeout;
+  request.method = method.toUpperCase();
+  // A template may hold a query already (`v3/x?a=1`): the caller's query continues it.
+  request.url = search ? `${path}${mark === -1 ? '?' : '&'}${search}` : path;
+  if (data !== undefined) request.data = data;
+  if (data !== undefined || headers !== undefined) request.headers = { ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers };
+  // Answers arrive as raw bytes: they are verified before they are parsed.
+  request.responseType = responseType === 'stream' ? 'stream' : 'arraybuffer';
+  request.wechatpay = multipart ? { template, responseType, multipart } : { template, responseType };
+  return request;
 }
 
 /** The JSON a raw body carries, or undefined when it carries none (WeChat Pay refuses that itself). */

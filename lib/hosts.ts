@@ -10,11 +10,13 @@ import { HOSTS, HOST_FAMILIES, SLASHED } from './endpoints/hosts.js';
 /** Host name → base URL, e.g. `{ 'apihk.mch.weixin.qq.com': 'https://proxy.example/hk/' }`. */
 export type HostMap = Readonly<Record<string, string>>;
 
+const FAMILIES = Object.keys(HOST_FAMILIES);
+
 /** The default base URL of a template, when it is not the client's own; undefined otherwise. */
 export function hostOf(template: string): string | undefined {
   const path = template.replace(/^\/+/, '');
   if (Object.hasOwn(HOSTS, path)) return HOSTS[path];
-  const family = Object.keys(HOST_FAMILIES).find((prefix) => path.startsWith(prefix));
+  const family = FAMILIES.find((prefix) => path.startsWith(prefix));
   return family === undefined ? undefined : HOST_FAMILIES[family];
 }
 

@@ -5,7 +5,7 @@ import type { DecoratedConfig } from './decorator.js';
 import { ArgumentError } from './errors.js';
 import { Formatter } from './crypto/formatter.js';
 import { Rsa } from './crypto/rsa.js';
-import { fullUrl } from './transport/url.js';
+import { fullUrl, urlOf } from './transport/url.js';
 import { attachForm } from './files/upload.js';
 
 /** What the signer needs; the private key stays in this closure, never on a config. */
@@ -47,17 +47,43 @@ const SLOTS = Math.max(1, availableParallelism());
 let busy = 0;
 const queue: (() => void)[] = [];
 
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (busy < SLOTS) busy += 1;
-  else await new Promise<void>((resolve) => queue.push(resolve));
+/** A waiting signature takes the slot over; only an idle slot is given back. */
+function release(): void {
+  const next = queue.shift();
+  if (next) next();
+  else busy -= 1;
+}
+
+function held<T>(work: () => Promise<T>): Promise<T> {
+  let running: Promise<T>;
   try {
-    return await work();
-  } finally {
-    // A waiting signature takes the slot over; only an idle slot is given back.
-    const next = queue.shift();
-    if (next) next();
-    else busy -= 1;
+    running = work();
+  } catch (error) {
+    release();
+    return Promise.reject(error);
   }
+  return running.then(
+    (value) => {
+      release();
+      return value;
+    },
+    (error: unknown) => {
+      release();
+      throw error;
+    },
+  );
+}
+
+/**
+ * Runs `work` (a signature) once fewer than one per core are running, and settles as it does;
+ * while a slot is free, with no promise of its own in between.
+ */
+export function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (busy < SLOTS) {
+    busy += 1;
+    return held(work);
+  }
+  return new Promise<void>((resolve) => queue.push(resolve)).then(() => held(work));
 }
 
 /**
@@ -67,16 +93,21 @@ async function inSlot<T>(work: () => Promise<T>): Promise<T> {
  */
 export function signer(instance: AxiosInstance, options: SignerOptions) {
   const { mchid, serial, privateKey, keys } = options;
-  return async (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
+  // Plain functions returning the signing's promise: an async function would add a promise and a
+  // microtask at each of its layers. axios calls the interceptor inside a promise chain, so what
+  // it throws rejects the call as a rejection would.
+  return (config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> => {
     // Options the decorator refuses (params, allowAbsoluteUrls) can still come from a user's own
     // interceptor; then axios's own, slower, URL builder decides.
-    const target = config.params || config.allowAbsoluteUrls === false ? requestTarget(undefined, instance.getUri(config)) : requestTarget(config.baseURL, config.url ?? '');
+    const { pathname, search } = config.params || config.allowAbsoluteUrls === false ? fullUrl(undefined, instance.getUri(config)) : urlOf(config);
+    const target = `${pathname}${search}`;
     // A multipart upload is signed over its meta JSON, the bytes its `meta` part carries.
     const multipart = (config as Partial<DecoratedConfig>).wechatpay?.multipart;
     if (multipart) {
-      const { form, meta } = await multipart();
-      attachForm(config, form);
-      return sign(config, target, meta);
+      return multipart().then(({ form, meta }) => {
+        attachForm(config, form);
+        return sign(config, target, meta);
+      });
     }
     const { data } = config;
     // Only bytes can be signed as they are sent; anything else fails here, before the network.
@@ -85,19 +116,19 @@ export function signer(instance: AxiosInstance, options: SignerOptions) {
     }
     return sign(config, target, data === undefined ? '' : data);
   };
-  async function sign(config: InternalAxiosRequestConfig, target: string, body: string | Buffer): Promise<InternalAxiosRequestConfig> {
+  function sign(config: InternalAxiosRequestConfig, target: string, body: string | Buffer): Promise<InternalAxiosRequestConfig> {
     const nonce = Formatter.nonce();
     const timestamp = Formatter.timestamp();
     const method = config.method ?? 'GET';
     // Formatter.request's overloads answer a string for a string and a Buffer for a Buffer: narrow first.
     const message = typeof body === 'string' ? Formatter.request(method, target, timestamp, nonce, body) : Formatter.request(method, target, timestamp, nonce, body);
-    const signature = await inSlot(() => Rsa.signAsync(message, privateKey));
-    config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
-    // A caller who encrypted under a key of their choosing names it themselves; else the preferred
-    // key (none only while a key ring makes its first download).
-    const platformSerial = config.headers.has('Wechatpay-Serial') ? undefined : preferredKeyId(keys);
-    if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
-    return config;
+    return inSlot(() => Rsa.signAsync(message, privateKey)).then((signature) => {
+      config.headers.set('Authorization', Formatter.authorization(mchid, nonce, signature, timestamp, serial));
+      // A caller who encrypted under a key of their choosing names it themselves; else the preferred
+      // key (none only while a key ring makes its first download).
+      const platformSerial = config.headers.has('Wechatpay-Serial') ? undefined : preferredKeyId(keys);
+      if (platformSerial) config.headers.set('Wechatpay-Serial', platformSerial);
+      return config;
+    });
   }
 }
-

@@ -3,7 +3,7 @@ import { ArgumentError } from './errors.js';
 import { BoundedCache } from './cache.js';
 
 /** A URI template compiled once: its expander, all its variable names, and the simple (`{name}`) ones. */
-interface CompiledTemplate {
+export interface CompiledTemplate {
   readonly expand: (values: Record<string, unknown>) => string;
   readonly names: ReadonlySet<string>;
   readonly simple: readonly string[];
@@ -33,12 +33,38 @@ function compile(template: string): CompiledTemplate {
     }
   }
   const { expand } = parseTemplate(template);
-  return { expand: (values) => expand(values as Parameters<typeof expand>[0]), names, simple };
+  const expander = simpleExpander(template, simple) ?? ((values: Record<string, unknown>) => expand(values as Parameters<typeof expand>[0]));
+  return { expand: expander, names, simple };
+}
+
+/** RFC 3986 unreserved characters stay; every other UTF-8 byte is `%XX` (`encodeURIComponent` leaves `!'()*` too). */
+const unreserved = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The expander of a template whose every expression is one plain `{name}` (nearly all of WeChat
+ * Pay's): the literal text between them encoded once, here, by url-template itself, and each
+ * value as RFC 6570 simple expansion encodes it. `expand` has checked every such value is a
+ * non-empty string or a finite number. `undefined` for any other template, which url-template expands.
+ */
+function simpleExpander(template: string, simple: readonly string[]): ((values: Record<string, unknown>) => string) | undefined {
+  const expressions = template.match(/\{[^{}]*\}/g) ?? [];
+  if (expressions.length !== simple.length || expressions.some((expression, i) => expression !== `{${simple[i]}}`)) return undefined;
+  const literals = template.split(/\{[^{}]*\}/).map((literal) => parseTemplate(literal).expand({}));
+  return (values) => {
+    let out = literals[0]!;
+    for (let i = 0; i < simple.length; i += 1) out += unreserved(String(values[simple[i]!])) + literals[i + 1]!;
+    return out;
+  };
+}
+
+/** A template compiled once and cached: its variables' names, and its expander (through {@link expand}). */
+export function compiledOf(template: string): CompiledTemplate {
+  return compiled.get(template, compile);
 }
 
 /** The names of all of a template's variables, whatever their operator. */
 export function variablesOf(template: string): ReadonlySet<string> {
-  return compiled.get(template, compile).names;
+  return compiledOf(template).names;
 }
 
 // With the `u` flag, a surrogate pair is one code point: only a lone surrogate matches.
@@ -63,9 +89,9 @@ function malformed(value: unknown): boolean {
  * `.` or `..`, which a URL parser resolves away (`refund/domestic/refunds/..` → `refund/domestic/`).
  * Values are sent as their UTF-8 bytes, each `%XX` (`😀` → `%F0%9F%98%80`), so `../x` stays
  * inside its segment; a value with a lone surrogate has no such bytes and is refused.
+ * `compiled` is the template's {@link compiledOf}, when the caller holds it already.
  */
-export function expand(template: string, values: Record<string, unknown>): string {
-  const { expand: expander, names, simple } = compiled.get(template, compile);
+export function expand(template: string, values: Record<string, unknown>, { expand: expander, names, simple }: CompiledTemplate = compiledOf(template)): string {
   const refuse = (name: string, why: string): never => {
     throw new ArgumentError('ERR_PATH_PARAM', `path variable "${name}" of "${template}" is ${why}`);
   };

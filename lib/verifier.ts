@@ -36,7 +36,7 @@ export function headerOf(headers: HeaderSource, name: string): string | undefine
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** Context of a verification, for the error it may raise. */
+/** Context of a verification, for the error it may raise; `requestId` is read from the headers when not given. */
 interface VerifyContext {
   status?: number | undefined;
   requestId?: string | undefined;
@@ -48,8 +48,9 @@ interface VerifyContext {
  * and the RSA-SHA256 signature. Throws a {@link VerificationError}; fails closed.
  */
 export function verifySigned(headers: HeaderSource, body: Buffer, keys: ReadonlyMap<string, KeyObject>, context: VerifyContext = {}): void {
+  // Built on failure only: an answer that verifies allocates nothing here.
   const fail = (code: VerificationError['code'], message: string): never => {
-    throw new VerificationError(code, message, context);
+    throw new VerificationError(code, message, { status: context.status, requestId: context.requestId ?? headerOf(headers, 'Request-ID') });
   };
   const timestamp = headerOf(headers, 'Wechatpay-Timestamp');
   const nonce = headerOf(headers, 'Wechatpay-Nonce');
@@ -136,13 +137,18 @@ export function verifier(keys: ReadonlyMap<string, KeyObject>) {
       const responseType = (config as unknown as DecoratedConfig).wechatpay?.responseType ?? 'json';
       // The request-target as sent is already normalised: its path is everything before `?`.
       const sent: unknown = response.request?.path;
-      const pathname = typeof sent === 'string' ? sent.split('?', 1)[0]! : new URL(config.url ?? '', 'http://localhost').pathname;
-      if (isUnsigned(pathname)) {
-        return responseType === 'stream' ? response : { ...response, data: bodyAs(rawOf(response), responseType) };
-      }
+      const mark = typeof sent === 'string' ? sent.indexOf('?') : -1;
+      const pathname = typeof sent === 'string' ? (mark === -1 ? sent : sent.slice(0, mark)) : new URL(config.url ?? '', 'http://localhost').pathname;
       const body = rawOf(response);
-      verifySigned(response.headers, body, keys, { status, requestId: headerOf(response.headers, 'Request-ID') });
-      return { ...response, data: bodyAs(body, responseType) };
+      if (isUnsigned(pathname)) {
+        if (responseType !== 'stream') (response as AxiosResponse).data = bodyAs(body, responseType);
+        return response;
+      }
+      // The answer is the adapter's, made for this attempt: its data is replaced once verified (a
+      // key ring that retries after a failure gets it untouched).
+      verifySigned(response.headers, body, keys, response);
+      (response as AxiosResponse).data = bodyAs(body, responseType);
+      return response;
     },
     onRejected(error: unknown): never {
       if (error instanceof WechatpayError) throw error;

@@ -96,12 +96,28 @@ describe('chain', () => {
     expect(root.v3.businesscircle).to.equal(root.chain('v3/businesscircle'));
   });
 
+  it('gives each node its children by name, and the same child however it is reached', () => {
+    const { root } = recordingChain();
+    const node = root.v3.businesscircle;
+    expect(node.userAuthorizations).to.equal(node.userAuthorizations);
+    expect(String(node.userAuthorizations)).to.equal('v3/businesscircle/user-authorizations');
+    expect(node.userAuthorizations).to.equal(root.chain('v3/businesscircle/user-authorizations'));
+    expect(node['user-authorizations']).to.equal(node.userAuthorizations);
+    // A hundred literal ids under one node (past what a node remembers by name) still name each its own child.
+    for (let i = 0; i < 100; i += 1) expect(String(node[`id/${i}`])).to.equal(`v3/businesscircle/id/${i}`);
+    expect(String(node.userAuthorizations._openid_)).to.equal('v3/businesscircle/user-authorizations/{openid}');
+  });
+
   it('keeps memory bounded when a server names a great many distinct literal ids', function () {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) throw new Error('run mocha with --expose-gc (see .mocharc.json)');
     const { root } = recordingChain(1000);
     const visit = (from: number, count: number) => {
-      for (let i = from; i < from + count; i += 1) void root[`v3/pay/transactions/id/${'4200000'.padEnd(28, String(i))}${i}`].chain('x');
+      for (let i = from; i < from + count; i += 1) {
+        void root[`v3/pay/transactions/id/${'4200000'.padEnd(28, String(i))}${i}`].chain('x');
+        // Each literal id a child node of a shared parent, itself with a child: every node's memo of its children is bounded too.
+        void root.v3.refund[`R${'1'.padEnd(20, String(i))}${i}`].detail;
+      }
     };
     visit(0, 20_000); // warm up: fill the cache and let the heap settle
     gc();
@@ -109,7 +125,7 @@ describe('chain', () => {
     visit(20_000, 200_000);
     gc();
     const grown = process.memoryUsage().heapUsed - before;
-    // 200,000 more nodes kept alive would cost well over 50 MB; a bounded cache costs nothing more.
+    // 400,000 more nodes kept alive would cost well over 100 MB; a bounded cache costs nothing more.
     expect(grown).to.be.below(5 * 1024 * 1024);
   });
 });

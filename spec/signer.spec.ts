@@ -2,7 +2,8 @@ import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import { Builder, ApiError, type WechatpayClient } from '../lib/index.js';
 import { Sandbox } from '../lib/testing/index.js';
-import { preferredKeyId, requestTarget } from '../lib/signer.js';
+import { availableParallelism } from 'node:os';
+import { inSlot, preferredKeyId, requestTarget } from '../lib/signer.js';
 import { mswGateway, sharedKeys } from './support/gateway.js';
 
 // The sandbox checks every Authorization exactly as WeChat Pay does and answers 401 SIGN_ERROR
@@ -85,6 +86,48 @@ describe('signer', () => {
       });
       expect(await statusOf(shapes[2]![1](honest))).to.have.property('status', 200);
       expect(await statusOf(shapes[2]![1](tampering))).to.deep.equal({ status: 401, code: 'SIGN_ERROR' });
+    });
+  });
+
+  describe('inSlot (no more signatures in flight than cores)', () => {
+    const slots = Math.max(1, availableParallelism());
+    const pending = () => {
+      let settle!: { resolve: (value: number) => void; reject: (error: Error) => void };
+      const promise = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+      return { promise, ...settle };
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('starts one per core, the next as one settles, in order; a failure or a throw gives its slot back', async () => {
+      const started: number[] = [];
+      const works = Array.from({ length: slots + 3 }, () => pending());
+      const results = works.map((work, i) => inSlot(() => {
+        started.push(i);
+        if (i === slots + 1) throw new Error('thrown');
+        return work.promise;
+      }).then((value) => value, (error: Error) => error.message));
+      await tick();
+      expect(started).to.deep.equal([...Array(slots).keys()]);
+      works[0]!.reject(new Error('failed'));
+      await tick();
+      expect(started).to.deep.equal([...Array(slots + 1).keys()]);
+      for (const work of works) work.resolve(7);
+      await tick();
+      expect(started).to.deep.equal([...Array(slots + 3).keys()]);
+      const values = await Promise.all(results);
+      expect(values[0]).to.equal('failed');
+      expect(values[slots + 1]).to.equal('thrown');
+      // Every slot is free again: as many start at once as before.
+      const again: number[] = [];
+      const more = Array.from({ length: slots + 1 }, () => pending());
+      const settled = more.map((work, i) => inSlot(() => {
+        again.push(i);
+        return work.promise;
+      }));
+      await tick();
+      expect(again).to.have.length(slots);
+      for (const work of more) work.resolve(0);
+      await Promise.all(settled);
     });
   });
 

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import { parseTemplate } from 'url-template';
 import { ArgumentError } from '../lib/errors.js';
 import { expand, variablesOf } from '../lib/template.js';
 
@@ -43,6 +45,22 @@ describe('template', () => {
     for (const value of ['\uD800', 'x\uDFFF']) expect(() => expand('v3/a{?q}', { q: value })).to.throw(ArgumentError).with.property('code', 'ERR_PATH_PARAM');
     expect(expand('v3/a/{id}', { id: '...' })).to.equal('v3/a/...');
     expect(expand('v3/a/{id}', { id: '.x' })).to.equal('v3/a/.x');
+  });
+
+  it('expands a template of plain {name} expressions exactly as url-template does, whatever the literal text and values', () => {
+    const unit = fc.oneof(fc.constantFrom('/', '%', '%2F', '[', ']', ' ', '?', '&', '=', '#', '😀', 'é', '-', '.', '~', "'"), fc.string({ maxLength: 3 }));
+    const literal = fc.array(unit, { maxLength: 4 }).map((parts) => parts.join('').replace(/[{}]/g, ''));
+    const value = fc.oneof(
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
+      fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+    ).filter((v) => v !== '.' && v !== '..');
+    fc.assert(fc.property(fc.array(fc.tuple(literal, value), { minLength: 1, maxLength: 4 }), literal, (pieces, tail) => {
+      const template = `${pieces.map(([text], i) => `${text}{v${i}}`).join('')}${tail}`;
+      const values = Object.fromEntries(pieces.map(([, v], i) => [`v${i}`, v]));
+      expect(expand(template, values)).to.equal(parseTemplate(template).expand(values as Record<string, string>));
+    }), { numRuns: 2000 });
   });
 
   it('lists the variables of every operator', () => {

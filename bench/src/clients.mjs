@@ -1,9 +1,13 @@
 // The three clients under test, each built the way its README shows, all aimed at the same
 // endpoint (GET v3/businesscircle/user-authorizations/{openid}?appid=…) of the same sandbox.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Builder } from 'wechatpay-ts';
 
 const require = createRequire(import.meta.url);
+// `BENCH_BASELINE=DIR`: a built checkout of wechatpay-ts (its dist/) measured beside this one as
+// `wechatpay-ts@baseline`, in the same process and rounds: a change's before and after, paired.
+const baseline = process.env.BENCH_BASELINE ? await import(new URL('dist/esm/index.js', pathToFileURL(`${process.env.BENCH_BASELINE.replace(/\/?$/, '/')}`)).href) : undefined;
 const AxiosPluginWechatpay = require('wechatpay-axios-plugin');
 const NodeV3Pay = require('wechatpay-node-v3');
 
@@ -27,8 +31,9 @@ export const CLIENTS = {
  */
 export function makeRequest(name, sandbox, extra = {}) {
   const { merchant, platform } = sandbox;
-  if (name === 'wechatpay-ts') {
-    const wxpay = Builder.factory(sandbox.clientConfig(extra));
+  if (name === 'wechatpay-ts' || name === 'wechatpay-ts@baseline') {
+    if (name.endsWith('@baseline') && !baseline) throw new Error('wechatpay-ts@baseline needs BENCH_BASELINE=DIR (a built checkout)');
+    const wxpay = (name === 'wechatpay-ts' ? Builder : baseline.Builder).factory(sandbox.clientConfig(extra));
     return async () => (await wxpay.v3.businesscircle.userAuthorizations._openid_.get({ openid: OPENID, query: { appid: APPID } })).data;
   }
   if (name === 'wechatpay-axios-plugin') {

@@ -14,9 +14,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { finished, pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import axios, { AxiosError, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, AxiosHeaders, CanceledError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import type { DecoratedConfig } from '../decorator.js';
-import { fullUrl } from './url.js';
+import { urlOf } from './url.js';
 
 const viaAxios = axios.getAdapter('http');
 
@@ -68,15 +68,18 @@ const DECODERS: Readonly<Record<string, () => zlib.Gunzip | zlib.Inflate | zlib.
 function headersOf(config: InternalAxiosRequestConfig, body: Buffer | undefined): Record<string, string | string[]> {
   const source = config.headers as unknown as Record<string, unknown>;
   const headers: Record<string, string | string[]> = {};
-  const present = new Set<string>();
+  let encoding = false;
+  let length = false;
   for (const name of Object.keys(source)) {
     const value = source[name];
     if (value === undefined || value === null || value === false) continue;
     headers[name] = Array.isArray(value) ? value.map(String) : String(value);
-    present.add(name.toLowerCase());
+    const lower = name.toLowerCase();
+    encoding ||= lower === 'accept-encoding';
+    length ||= lower === 'content-length';
   }
-  if (!present.has('accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING;
-  if (body !== undefined && !present.has('content-length')) headers['Content-Length'] = String(body.length);
+  if (!encoding) headers['Accept-Encoding'] = ACCEPT_ENCODING;
+  if (body !== undefined && !length) headers['Content-Length'] = String(body.length);
   return headers;
 }
 
@@ -101,7 +104,7 @@ const timedOut = (config: InternalAxiosRequestConfig, request?: http.ClientReque
 export function createAdapter(): AxiosAdapter {
   const proxied = proxiedProtocols();
   const adapter: AxiosAdapter = (config) => {
-    const url = fullUrl(config.baseURL, config.url ?? '');
+    const url = urlOf(config);
     const deadline = (config as Partial<DecoratedConfig>).wechatpay?.deadline;
     return needsAxios(config, url, proxied) ? viaAxiosBy(config, deadline) : send(config, url, deadline);
   };
@@ -196,7 +199,12 @@ function send(config: InternalAxiosRequestConfig, url: URL, deadline: number | u
       if (decoder) delete res.headers['content-encoding'];
       const stream: Readable = decoder ? pipeline(res, decoder(), () => {}) : res;
       answer = stream;
-      const response: AxiosResponse = { status: res.statusCode!, statusText: res.statusMessage ?? '', headers: res.headers, config, request, data: undefined };
+      // Handed over as AxiosHeaders already: axios would otherwise build them twice from Node's
+      // object (for its response transform, then for the response), each header normalised and
+      // sanitised each time; Node's names are lowercase and unique, and axios still normalises
+      // these once, so the headers that come out are the same.
+      const headers = Object.assign(new AxiosHeaders(), res.headers);
+      const response: AxiosResponse = { status: res.statusCode!, statusText: res.statusMessage ?? '', headers, config, request, data: undefined };
       if (responseType === 'stream') {
         settled = true;
         // The deadline covers a stream's headers; the caller times its body (lib/files/download.ts).

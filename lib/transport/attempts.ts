@@ -25,6 +25,9 @@ export interface AttempterOptions {
   hooks: Hooks | undefined;
 }
 
+const countedOnce = (error: unknown): never => {
+  throw countAttempts(error, 1);
+};
 const unreached = (error: unknown) => TransportError.is(error) && !error.answered && UNREACHED.has(error.code);
 
 /** Sends decorated calls with retries, failover and hooks as configured. */
@@ -32,11 +35,13 @@ export function attempter(options: AttempterOptions): (config: DecoratedConfig &
   const { instance, timeout, baseURL, backupBaseURL, retry, hooks } = options;
   // Without retry, failover or hooks, a call is one plain request: nothing else on the hot path.
   if (!retry && !backupBaseURL && !hooks) {
-    return ({ retry: callRetry, ...config }) => {
-      if (callRetry !== undefined) return send(config, retryPolicyOf(callRetry, 'ERR_OPTIONS', 'retry', retry));
-      return withDeadline(instance, config, timeout).catch((error: unknown) => {
-        throw countAttempts(error, 1);
-      });
+    return (config) => {
+      if (config.retry !== undefined) {
+        const { retry: callRetry, ...rest } = config;
+        return send(rest, retryPolicyOf(callRetry, 'ERR_OPTIONS', 'retry', retry));
+      }
+      // withDeadline copies the config for the attempt: a `retry: undefined` left on it is no option to axios.
+      return withDeadline(instance, config, timeout).catch(countedOnce);
     };
   }
   return ({ retry: callRetry, ...config }) => send(config, callRetry === undefined ? retry : retryPolicyOf(callRetry, 'ERR_OPTIONS', 'retry', retry));

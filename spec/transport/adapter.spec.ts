@@ -5,7 +5,7 @@
 import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { AxiosError } from 'axios';
+import { AxiosError, AxiosHeaders } from 'axios';
 import { expect } from 'chai';
 import { Builder, TransportError, type WechatpayConfig } from '../../lib/index.js';
 import { Sandbox, type ListeningSandbox } from '../../lib/testing/index.js';
@@ -93,6 +93,18 @@ describe('the client adapter (127.0.0.1)', () => {
       expect(compressing.seen[0]!.headers['accept-encoding']).to.equal('gzip, deflate, br');
     });
   }
+
+  it('hands the answer’s headers over as axios’s own adapter does: AxiosHeaders, lowercase names, repeated ones kept', async () => {
+    const extra = { 'X-Mixed-Case': 'Value', 'Set-Cookie': ['a=1', 'b=2'], 'X-Spaced': '  padded\tvalue ' };
+    const adding = await started(front(upstream.url, (status, headers, body, res) => res.writeHead(status, { ...headers, ...extra }).end(body)));
+    const own = await get(client(adding.url));
+    // A progress callback sends the same call through axios's http adapter.
+    const viaAxios = await get(client(adding.url), { onDownloadProgress: () => {} });
+    expect(own.headers).to.be.instanceOf(AxiosHeaders);
+    expect(Object.keys(own.headers)).to.deep.equal(Object.keys(viaAxios.headers));
+    for (const name of ['x-mixed-case', 'set-cookie', 'x-spaced', 'content-type']) expect(own.headers[name], name).to.deep.equal(viaAxios.headers[name]);
+    expect(own.headers['set-cookie']).to.deep.equal(['a=1', 'b=2']);
+  });
 
   it('counts the size cap on decoded bytes: a small gzip of a large answer is ERR_RESPONSE_TOO_LARGE', async () => {
     const bomb = zlib.gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x20));
