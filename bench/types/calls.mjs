@@ -29,7 +29,7 @@ export const CALLS = [
   ['v3/profitsharing/return-orders', 'post', "{ json: { out_order_no: 'p1', out_return_no: 'r1', return_mchid: '1', amount: 1, description: 'd' } }"],
   ['v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund', 'post', "{ refund_id: '5', json: { out_refund_no: 'r1', type: 'USER_BANK_CARD' } }"],
   ['v3/fund-app/mch-transfer/transfer-bills', 'post', "{ json: { appid: 'wx', out_bill_no: 'b1', openid: 'o', transfer_amount: 1, transfer_remark: 'r', transfer_scene_id: '1000', transfer_scene_report_infos: [{ info_type: 't', info_content: 'c' }] } }"],
-  ['v3/transfer/batches', 'post', "{ json: { appid: 'wx', out_batch_no: 'b', batch_name: 'n', batch_remark: 'r', total_amount: 1, total_num: 1, transfer_scene_id: '1000', transfer_detail_list: [{ out_detail_no: 'd', transfer_amount: 1, transfer_remark: 'r', openid: 'o', user_name: 'x' }] } }"],
+  ['v3/transfer/batches', 'post', "{ json: { appid: 'wx', out_batch_no: 'b', batch_name: 'n', batch_remark: 'r', total_amount: 1, total_num: 1, transfer_scene_id: '1000', transfer_detail_list: [{ out_detail_no: 'd', transfer_amount: 1, transfer_remark: 'r', openid: 'o', user_name: wxpay.encrypt('x') }] } }"],
   ['v3/combine-transactions/jsapi', 'post', "{ json: { combine_appid: 'wx', combine_mchid: '1', combine_out_trade_no: 'c', notify_url: 'https://a/b', combine_payer_info: {}, sub_orders: [{ mchid: '1', attach: 'a', amount: { total_amount: 1, currency: 'CNY' }, out_trade_no: 's', sub_mchid: '2', description: 'd' }] } }"],
   ['v3/merchant-service/images/{media_id}', 'get', "{ media_id: 'm' }"],
 ];
