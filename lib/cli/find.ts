@@ -109,7 +109,7 @@ export function findOperations(words: readonly string[], operations: readonly Na
 }
 
 /** The text `wxpay find` prints for one operation: name, method and template; how to call it; its host. */
-export function foundText(found: FoundOperation): string {
+function foundText(found: FoundOperation): string {
   const call = `${found.chained ?? `wxpay.chain('${found.template}')`}.${found.method.toLowerCase()}`;
   return `${found.name ? `${found.name} · ` : ''}${found.method} ${found.template}\n  ${call}\n${found.host ? `  host ${found.host}\n` : ''}`;
 }

@@ -55,11 +55,12 @@ export function chainedOf(template) {
  * also says its method and template; an operation without a name says them instead.
  */
 function namedDoc(word, ops, verb = false) {
-  const called = (op) => op.name ?? `${op.method.toUpperCase()} ${op.template}`;
-  const what = verb
-    ? `${ops[0].name ? `${ops[0].name} · ` : ''}${ops[0].method.toUpperCase()} ${ops[0].template}`
-    : ops.length === 1 ? called(ops[0]) : ops.map((op) => `${op.method.toUpperCase()} ${op.name ?? op.template}`).join(' · ');
-  return `/** ${word} — ${what} · docs/${pageOf(ops[0].template)} */`;
+  const [first] = ops;
+  const request = `${first.method.toUpperCase()} ${first.template}`;
+  const what = verb ? (first.name ? `${first.name} · ${request}` : request)
+    : ops.length === 1 ? (first.name ?? request)
+    : ops.map((op) => `${op.method.toUpperCase()} ${op.name ?? op.template}`).join(' · ');
+  return `/** ${word} — ${what} · docs/${pageOf(first.template)} */`;
 }
 
 const pascal = (text) => text.split(/[^A-Za-z0-9]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join('');
