@@ -33,28 +33,8 @@ function compile(template: string): CompiledTemplate {
     }
   }
   const { expand } = parseTemplate(template);
-  const expander = simpleExpander(template, simple) ?? ((values: Record<string, unknown>) => expand(values as Parameters<typeof expand>[0]));
-  return { expand: expander, names, simple };
-}
-
-/** RFC 3986 unreserved characters stay; every other UTF-8 byte is `%XX` (`encodeURIComponent` leaves `!'()*` too). */
-const unreserved = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/**
- * The expander of a template whose every expression is one plain `{name}` (nearly all of WeChat
- * Pay's): the literal text between them encoded once, here, by url-template itself, and each
- * value as RFC 6570 simple expansion encodes it. `expand` has checked every such value is a
- * non-empty string or a finite number. `undefined` for any other template, which url-template expands.
- */
-function simpleExpander(template: string, simple: readonly string[]): ((values: Record<string, unknown>) => string) | undefined {
-  const expressions = template.match(/\{[^{}]*\}/g) ?? [];
-  if (expressions.length !== simple.length || expressions.some((expression, i) => expression !== `{${simple[i]}}`)) return undefined;
-  const literals = template.split(/\{[^{}]*\}/).map((literal) => parseTemplate(literal).expand({}));
-  return (values) => {
-    let out = literals[0]!;
-    for (let i = 0; i < simple.length; i += 1) out += unreserved(String(values[simple[i]!])) + literals[i + 1]!;
-    return out;
-  };
+  // Expansion is url-template's own (the project wraps it, never re-implements RFC 6570).
+  return { expand: (values) => expand(values as Parameters<typeof expand>[0]), names, simple };
 }
 
 /** A template compiled once and cached: its variables' names, and its expander (through {@link expand}). */
