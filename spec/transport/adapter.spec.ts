@@ -44,7 +44,11 @@ async function front(upstream: string, answer: (status: number, headers: Outgoin
         // Framing is the front's own: the body may change length.
         const { 'transfer-encoding': _te, 'content-length': _cl, connection: _c, ...kept } = reply.headers;
         reply.on('end', () => answer(reply.statusCode ?? 502, kept, Buffer.concat(body), res));
+        reply.on('error', () => res.destroy());
       });
+      // A forward still under way when a test ends (its client gave up first) meets the upstream
+      // closing: that ends this connection, and must not crash the run as an unhandled error.
+      out.on('error', () => res.destroy());
       out.end(Buffer.concat(chunks));
     });
   });
