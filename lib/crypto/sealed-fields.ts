@@ -16,22 +16,21 @@ export interface SealedPlace {
   readonly steps: readonly string[];
 }
 
-const compiled = new Map<string, readonly SealedPlace[]>();
+/** Compiled places, by the table's own list of paths: one compilation per operation and side. */
+const compiled = new WeakMap<readonly string[], readonly SealedPlace[]>();
 const NONE: readonly SealedPlace[] = [];
 
 /** The encrypted fields of one operation's request or answer, compiled once per operation and side. */
 export function sealedPlaces(template: string, method: string, side: 'request' | 'answer'): readonly SealedPlace[] {
-  const verb = method.toLowerCase();
-  const paths = ENCRYPTED[template]?.[verb]?.[side];
+  const paths = ENCRYPTED[template]?.[method.toLowerCase()]?.[side];
   if (!paths) return NONE;
-  const key = `${side} ${verb} ${template}`;
-  let places = compiled.get(key);
+  let places = compiled.get(paths);
   if (!places) {
     places = paths.map((path) => {
       const [root, ...steps] = path.replace(/\[\]/g, '.[]').split('.');
       return { root: root as SealedRoot, steps };
     });
-    compiled.set(key, places);
+    compiled.set(paths, places);
   }
   return places;
 }

@@ -73,6 +73,8 @@ const declare = (name, type) => (type.startsWith('{') ? `export interface ${name
 /** What the TSDoc of a field WeChat Pay encrypts (the importer's `encrypted` mark) says, by direction. */
 const ENCRYPTED_IN = 'Encrypted field: a `Sealed` ciphertext, from `wxpay.encrypt(plaintext)` (RSA-OAEP under the key the client names in `Wechatpay-Serial`) or `Sealed.from(ciphertext)`.';
 const ENCRYPTED_OUT = 'Encrypted field: a `Sealed` ciphertext under the merchant key; read it with `wxpay.decrypt(value)`.';
+/** Whether a field holds what WeChat Pay encrypts, itself or as a list's items (the importer's `encrypted` mark). */
+export const isEncrypted = (schema) => schema?.encrypted === true || schema?.items?.encrypted === true;
 /** APIv2's few encrypted fields are under another key, not checked by type (facts.mjs markEncrypted). */
 const ENCRYPTED_V2 = 'Encrypted field: RSA-OAEP under the APIv2 RSA public key (`v2/risk/getpublickey`), `Rsa.encrypt(plaintext, key)`.';
 
@@ -101,7 +103,7 @@ export function typeOf(schema, indent, direction, omit = new Set(), optional = n
     const lines = entries.map(([name, child]) => {
       const notes = [];
       if (child.label) notes.push(child.label);
-      if (child.encrypted || child.items?.encrypted) notes.push(direction === 'in' ? ENCRYPTED_IN : ENCRYPTED_OUT);
+      if (isEncrypted(child)) notes.push(direction === 'in' ? ENCRYPTED_IN : ENCRYPTED_OUT);
       else if (direction === 'v2-in' && child.format === 'base64') notes.push(ENCRYPTED_V2);
       const doc = notes.length ? `/** ${notes.join(' — ')} */ ` : '';
       // APIv2's numbered fields (`refund_status_$n`, `coupon_id_$n_$m`) arrive as refund_status_0, …: an index signature.

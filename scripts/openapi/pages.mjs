@@ -2,7 +2,7 @@
 // VitePress sidebar. Pages carry facts only (method, template, fields, types, required, enum,
 // format, lengths, patterns and the short labels), never prose from the OpenAPI description.
 // `npm run generate` writes them; spec/scripts/openapi/pages.spec.ts fails when they drift.
-import { chainedOf, pageOf, seedsOf, uploadComputed, V2_COMPUTED } from './generate.mjs';
+import { chainedOf, isEncrypted, pageOf, seedsOf, uploadComputed, V2_COMPUTED } from './generate.mjs';
 
 export { chainedOf, pageOf };
 
@@ -48,9 +48,6 @@ function constraints(schema, name) {
   return parts.join(', ');
 }
 
-/** A field WeChat Pay encrypts: the importer's audited mark, the same that feeds lib/endpoints/encrypted.ts. */
-const isEncrypted = (schema) => schema.encrypted === true || schema.items?.encrypted === true;
-
 /** Table rows of an object schema, nested fields after their parent with a dotted path. */
 function rows(schema, prefix = '', out = []) {
   const required = new Set(schema?.required ?? []);
@@ -82,7 +79,7 @@ function sample(schema, name, parent, indent) {
     case 'object':
       return objectSample(schema, indent);
     default:
-      return isEncrypted(schema ?? {}) ? `wxpay.encrypt(${quote(`<${name}>`)})` : quote(`<${name}>`);
+      return isEncrypted(schema) ? `wxpay.encrypt(${quote(`<${name}>`)})` : quote(`<${name}>`);
   }
 }
 

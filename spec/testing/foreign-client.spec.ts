@@ -141,6 +141,17 @@ describe('the sandbox with a client that is not ours (what wechatpay-php sends b
     expect((await call('POST', 'v3/pay/transactions/native', order())).status).to.equal(200);
   });
 
+  it('reads an encrypted query field the same way: sealed under the named key, or 400 naming it', async () => {
+    const target = (real_name: string) => `v3/gov/subsidy/qualification?appliance_id=1&qualification_region_code=110000&real_name=${encodeURIComponent(real_name)}`;
+    const serial = { 'Wechatpay-Serial': sandbox.platform.id };
+    const served = await call('GET', target(sealForPlatform('张三')), undefined, serial);
+    expect(served.status, served.text).to.equal(200);
+    const unnamed = await call('GET', target(sealForPlatform('张三')));
+    expect(unnamed.json).to.deep.include({ code: 'PARAM_ERROR', detail: { field: 'Wechatpay-Serial', location: 'header' } });
+    const clear = await call('GET', target('张三'), undefined, serial);
+    expect(clear.json).to.deep.include({ code: 'PARAM_ERROR', detail: { field: 'real_name', location: 'query' } });
+  });
+
   describe('a transfer with an encrypted user_name', () => {
     const transfer = (user_name: string) => ({
       appid: APPID, out_bill_no: number('FGT'), transfer_scene_id: '1000', openid: OPENID, user_name, transfer_amount: 500, transfer_remark: 'bonus',
