@@ -2,8 +2,9 @@
 // measured in the same run (src/floor.mjs: one RSA sign, one bare keep-alive node:http request with
 // the same headers, one verify). CPU is process.cpuUsage() of this process, thread pool included;
 // the sandbox runs in its own process and is not counted. Rounds alternate the clients; ratios are
-// paired within a round. Writes results/cost.json and results/cost.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// paired within a round. Writes results/cost.json and results/cost.md; `node cost.mjs --render`
+// rewrites cost.md from cost.json and the runs' log (after editing COST-NOTE.md), without running.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Sandbox } from 'wechatpay-ts/testing';
 import { makeRequest } from './src/clients.mjs';
@@ -11,7 +12,7 @@ import { floorRequest } from './src/floor.mjs';
 import { machine } from './src/machine.mjs';
 import { startServerProcess } from './src/server-process.mjs';
 import { mainThreadCpu } from './src/threads.mjs';
-import { recordRun, renderCost, renderRuns } from './src/cost-report.mjs';
+import { loggedRuns, recordRun, renderCost, renderRuns } from './src/cost-report.mjs';
 import { median, rotation, runFor } from './src/stats.mjs';
 
 const env = process.env;
@@ -25,6 +26,14 @@ const SETTINGS = {
   out: env.BENCH_OUT ?? 'cost',
 };
 const log = (...args) => console.error('[cost]', ...args);
+const file = (extension) => new URL(`./results/${SETTINGS.out}.${extension}`, import.meta.url);
+
+if (process.argv[2] === '--render') {
+  const saved = JSON.parse(readFileSync(file('json'), 'utf8'));
+  writeFileSync(file('md'), `${renderCost(saved, saved.settings)}${SETTINGS.out === 'cost' ? renderRuns(loggedRuns(), saved) : ''}`);
+  log(`re-rendered results/${SETTINGS.out}.md from ${SETTINGS.out}.json`);
+  process.exit(0);
+}
 const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   return user + system;
@@ -64,7 +73,6 @@ try {
 results.loadAverage.end = loadavg();
 
 const markdown = renderCost(results, SETTINGS);
-const file = (extension) => new URL(`./results/${SETTINGS.out}.${extension}`, import.meta.url);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(file('json'), `${JSON.stringify(results, null, 2)}\n`);
 // The published results keep a log of runs, so that cost.md shows the spread of the last five.

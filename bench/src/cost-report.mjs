@@ -47,9 +47,14 @@ export function renderCost(results, settings) {
   return `${lines.join('\n')}\n`;
 }
 
+/** Every run recorded in results/cost-runs.json, oldest first. */
+export function loggedRuns() {
+  return existsSync(RUNS) ? JSON.parse(readFileSync(RUNS, 'utf8')) : [];
+}
+
 /** Adds this run's ratios to results/cost-runs.json; answers every run recorded. */
 export function recordRun(results, settings) {
-  const runs = existsSync(RUNS) ? JSON.parse(readFileSync(RUNS, 'utf8')) : [];
+  const runs = loggedRuns();
   const ratiosOf = (name) => Object.fromEntries(settings.concurrencies.map((c) => [c, summary(results.cpu[c][name].map((x, i) => x / results.cpu[c][FLOOR][i]))]));
   const clients = settings.clients.includes(FLOOR) ? settings.clients.filter((name) => name !== FLOOR) : [];
   runs.push({
