@@ -8,12 +8,8 @@ import { AesGcm } from '../crypto/aes-gcm.js';
 import { Formatter } from '../crypto/formatter.js';
 import { Rsa } from '../crypto/rsa.js';
 import type { Answer } from './endpoints.js';
+import { beijingTime } from './beijing-time.js';
 import type { Route } from './gateway.js';
-
-/** `2024-05-20T10:00:00+08:00`: the RFC 3339 form, in Beijing time, that WeChat Pay writes. */
-export function beijingTime(date: Date): string {
-  return `${new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
 
 const NO_CERTIFICATES: Answer = {
   status: 404,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { AesGcm } from '../crypto/aes-gcm.js';
 import { Formatter } from '../crypto/formatter.js';
-import { beijingTime } from './certificates.js';
+import { beijingTime } from './beijing-time.js';
 import type { Fault } from './faults.js';
 import { signed, type GatewayConfig } from './gateway.js';
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { renderSVG } from 'uqr';
 import { BoundedCache } from '../../cache.js';
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 import type { CallbackRecord } from '../flows/callbacks.js';
 import type { FlowState, TradeState, RefundStatus, TransferState } from '../flows/state.js';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { SandboxEvent, SandboxNotification } from '../notification.js';
 import { loopbackURL } from '../loopback.js';
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 
 /** WeChat Pay retries 15 s, 15 s, 30 s, 3 min … over 24 h; the sandbox doubles from 1 s, nine tries in all. */
 export const DEFAULT_CALLBACK_RETRY_DELAYS: readonly number[] = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000];

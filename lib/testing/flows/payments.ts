@@ -4,7 +4,7 @@
  * {@link pay}, which stands in for the payer and settles an order, firing its callback.
  */
 import { randomBytes } from 'node:crypto';
-import { beijingTime } from '../certificates.js';
+import { beijingCompact, beijingTime } from '../beijing-time.js';
 import { amountOf, Fields, jsonBody, paramError, pathValue, queryFields, refuse } from './answers.js';
 import type { CallbackRecord } from './callbacks.js';
 import type { FlowRoute } from './routes.js';
@@ -50,7 +50,7 @@ function notifyUrl(fields: Fields): string {
 }
 
 function prepayAnswer(kind: Kind): Record<string, string> {
-  const stamp = beijingTime(new Date()).slice(0, 19).replace(/\D/g, '');
+  const stamp = beijingCompact(new Date());
   const prepay_id = `wx${stamp}${randomBytes(10).toString('hex')}`;
   if (kind === 'h5') return { h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepay_id}&package=${randomBytes(5).readUInt32BE()}` };
   if (kind === 'native') return { code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(5).toString('base64url').slice(0, 7)}` };

@@ -4,7 +4,7 @@
  * is left unsplit), return orders from merchant receivers, unfreeze the rest, and the unsplit
  * amount. Orders answer `PROCESSING` and finish after the processing delay.
  */
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 import { Fields, jsonBody, paramError, pathValue, queryFields, refuse, type Json } from './answers.js';
 import { merchantNumber } from './payments.js';
 import type { FlowRoute } from './routes.js';

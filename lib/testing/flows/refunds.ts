@@ -4,7 +4,7 @@
  * `PROCESSING` first, then `SUCCESS` after the processing delay, or whatever
  * `sandbox.refund(out_refund_no, { status })` decides, each with its REFUND.* callback.
  */
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 import { Fields, jsonBody, pathValue, queryFields, refuse, paramError, type Json } from './answers.js';
 import type { CallbackRecord } from './callbacks.js';
 import { findOrder, markRefunded, merchantNumber, SandboxStateError } from './payments.js';

@@ -4,7 +4,7 @@
  * each time; times are real, since signatures and bills need them.
  */
 import type { KeyObject } from 'node:crypto';
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 import type { CallbackSender } from './callbacks.js';
 
 /** The states of an order, as `trade_state` names them. */

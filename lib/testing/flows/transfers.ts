@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Rsa } from '../../crypto/rsa.js';
-import { beijingTime } from '../certificates.js';
+import { beijingTime } from '../beijing-time.js';
 import { Fields, jsonBody, paramError, pathValue, refuse, type Json } from './answers.js';
 import type { CallbackRecord } from './callbacks.js';
 import { SandboxStateError } from './payments.js';
@@ -38,13 +38,13 @@ export function transferView(state: FlowState, transfer: Transfer): Json {
 }
 
 /**
- * Opens `user_name` with the platform key and seals it again under the merchant's, as WeChat Pay
- * answers it in queries. That it came under the key `Wechatpay-Serial` names is the facts check's
- * (lib/testing/facts/sealed.ts); this flow only needs the text.
+ * Opens `user_name` with the platform key. That it came under the key `Wechatpay-Serial` names is
+ * the facts check's (lib/testing/facts/sealed.ts); this flow only needs the text, which it seals
+ * again under the merchant's key, as WeChat Pay answers it in queries.
  */
-function reseal(state: FlowState, field: string, ciphertext: string): string {
+function opened(state: FlowState, field: string, ciphertext: string): string {
   try {
-    return Rsa.encrypt(Rsa.decrypt(ciphertext, state.platform.privateKey), state.merchantKey);
+    return Rsa.decrypt(ciphertext, state.platform.privateKey);
   } catch {
     throw paramError(field, `${field} does not decrypt with the platform key ${state.platform.id} (RSA-OAEP)`);
   }
@@ -73,7 +73,10 @@ function create(state: FlowState, body: Buffer) {
     throw paramError('user_name', 'user_name is required from 2,000 yuan on');
   }
 
-  const print = fingerprint(json);
+  const name = user_name === undefined ? undefined : opened(state, 'user_name', user_name);
+  // RSA-OAEP is randomised: a retry that encrypted the same name again carries other bytes, so the
+  // name is compared by what it says.
+  const print = fingerprint(name === undefined ? json : { ...json, user_name: name });
   const known = state.transfers.get(out_bill_no);
   if (known) {
     if (known.fingerprint !== print) throw refuse('INVALID_REQUEST', '商户单号重复，请核实后重试');
@@ -83,7 +86,7 @@ function create(state: FlowState, body: Buffer) {
   const now = new Date();
   const transfer: Transfer = {
     appid, out_bill_no, transfer_bill_no: state.id('1330000', 34), transfer_scene_id, openid,
-    ...(user_name === undefined ? {} : { user_name: reseal(state, 'user_name', user_name) }),
+    ...(name === undefined ? {} : { user_name: Rsa.encrypt(name, state.merchantKey) }),
     transfer_amount, transfer_remark,
     ...(notify_url === undefined ? {} : { notify_url }),
     fingerprint: print, state: 'WAIT_USER_CONFIRM', package_info: randomBytes(48).toString('base64'), created: now, updated: now,

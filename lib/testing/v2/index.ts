@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mswHandlers, type SandboxHandler } from '../handlers.js';
 import { createV2Gateway, v2Response, type V2GatewayAnswer, type V2GatewayRequest } from './gateway.js';
-import { paidFields, beijingTime } from './operations.js';
+import { beijingClock } from '../beijing-time.js';
+import { paidFields } from './operations.js';
 import { reqInfo, sign, writeXml } from './protocol.js';
 import { listenV2, type ListeningSandboxV2, type V2ServerTls } from './server.js';
 import type { V2Order, V2State } from './state.js';
@@ -108,7 +109,7 @@ export class SandboxV2 {
     const info = {
       transaction_id: order.transaction_id, out_trade_no: order.out_trade_no, refund_id: refund.refund_id, out_refund_no: refund.out_refund_no,
       total_fee: order.total_fee, refund_fee: refund.refund_fee, settlement_refund_fee: refund.refund_fee, refund_status: refund.refund_status,
-      ...(refund.succeeded_at ? { success_time: beijingTime(refund.succeeded_at) } : {}),
+      ...(refund.succeeded_at ? { success_time: beijingClock(refund.succeeded_at) } : {}),
       refund_recv_accout: '支付用户的零钱', refund_account: 'REFUND_SOURCE_RECHARGE_FUNDS', refund_request_source: 'API',
     };
     return writeXml({ return_code: 'SUCCESS', appid: order.appid, mch_id: this.mchid, nonce_str: randomBytes(8).toString('hex'), req_info: reqInfo(info, options.secret ?? this.#secret) });

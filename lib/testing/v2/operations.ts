@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { beijingCompact, type Fields, type SignType } from './protocol.js';
+import { beijingClock, beijingCompact } from '../beijing-time.js';
+import type { Fields, SignType } from './protocol.js';
 import type { V2Order, V2Refund, V2State } from './state.js';
 
 /** An operation's outcome: business fields (`result_code` SUCCESS), a business failure, or a raw file. */
@@ -182,7 +183,7 @@ const refundquery: Operation = (fields, { state }) => {
   const each = refunds.flatMap((entry, n) => Object.entries({
     [`out_refund_no_${n}`]: entry.out_refund_no, [`refund_id_${n}`]: entry.refund_id, [`refund_fee_${n}`]: entry.refund_fee,
     [`refund_status_${n}`]: entry.refund_status, [`refund_recv_accout_${n}`]: '支付用户的零钱',
-    ...(entry.succeeded_at ? { [`refund_success_time_${n}`]: beijingTime(entry.succeeded_at) } : {}),
+    ...(entry.succeeded_at ? { [`refund_success_time_${n}`]: beijingClock(entry.succeeded_at) } : {}),
   }));
   return {
     fields: {
@@ -191,11 +192,6 @@ const refundquery: Operation = (fields, { state }) => {
     },
   };
 };
-
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time. */
-export function beijingTime(date: Date): string {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 const BILL_COLUMNS = ['交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类', '应结订单金额', '代金券金额', '微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型', '退款状态', '商品名称', '商户数据包', '手续费', '费率', '订单金额', '申请退款金额', '费率备注'];
@@ -212,13 +208,13 @@ function downloadbill(mchid: string): Operation {
     const rows: string[][] = [];
     for (const order of state.orders.values()) {
       if (type !== 'REFUND' && day(order.paid_at)) {
-        rows.push([beijingTime(order.paid_at!), order.appid, mchid, '0', '', order.transaction_id, order.out_trade_no, order.openid, order.trade_type, 'SUCCESS', 'OTHERS', 'CNY', yuan(order.total_fee), '0.00', '0', '0', '0.00', '0.00', '', '', order.body, '', '0.00000', '0.60%', yuan(order.total_fee), '0.00', '']);
+        rows.push([beijingClock(order.paid_at!), order.appid, mchid, '0', '', order.transaction_id, order.out_trade_no, order.openid, order.trade_type, 'SUCCESS', 'OTHERS', 'CNY', yuan(order.total_fee), '0.00', '0', '0', '0.00', '0.00', '', '', order.body, '', '0.00000', '0.60%', yuan(order.total_fee), '0.00', '']);
       }
     }
     for (const entry of state.refunds.values()) {
       const order = state.orders.get(entry.out_trade_no)!;
       if (type !== 'SUCCESS' && day(entry.created_at)) {
-        rows.push([beijingTime(entry.created_at), order.appid, mchid, '0', '', order.transaction_id, order.out_trade_no, order.openid, order.trade_type, 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', entry.refund_id, entry.out_refund_no, yuan(entry.refund_fee), '0.00', 'ORIGINAL', entry.refund_status, order.body, '', '0.00000', '0.60%', '0.00', yuan(entry.refund_fee), '']);
+        rows.push([beijingClock(entry.created_at), order.appid, mchid, '0', '', order.transaction_id, order.out_trade_no, order.openid, order.trade_type, 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', entry.refund_id, entry.out_refund_no, yuan(entry.refund_fee), '0.00', 'ORIGINAL', entry.refund_status, order.body, '', '0.00000', '0.60%', '0.00', yuan(entry.refund_fee), '']);
       }
     }
     if (rows.length === 0) return { fail: { return_code: 'FAIL', return_msg: 'No Bill Exist', error_code: '20002' } };

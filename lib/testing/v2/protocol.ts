@@ -55,7 +55,3 @@ export function reqInfo(fields: Readonly<Record<string, string | number>>, key: 
   return Buffer.concat([cipher.update(writeXml(fields, 'root'), 'utf8'), cipher.final()]).toString('base64');
 }
 
-/** `yyyyMMddHHmmss` in Beijing time, WeChat Pay's APIv2 time format. */
-export function beijingCompact(date: Date): string {
-  return new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace(/\D/g, '');
-}

@@ -99,4 +99,13 @@ describe('Sandbox flows: merchant transfer (商家转账)', () => {
     await apiError(create({ ...json, transfer_amount: 501 }), 400, 'INVALID_REQUEST');
     await apiError(live.wxpay.chain(`${TRANSFERS}/out-bill-no/{out_bill_no}`).get({ out_bill_no: 'NOSUCHBILL' }), 404, 'NOT_FOUND');
   });
+
+  it('answers a retry whose user_name was encrypted again (other bytes, the same name) with the same bill, another name with INVALID_REQUEST', async () => {
+    const json = bill({ user_name: live.wxpay.encrypt('张三') });
+    const first = await create(json);
+    const again = { ...json, user_name: live.wxpay.encrypt('张三') };
+    expect(again.user_name).to.not.equal(json.user_name);
+    expect((await create(again)).data.transfer_bill_no).to.equal(first.data.transfer_bill_no);
+    await apiError(create({ ...json, user_name: live.wxpay.encrypt('李四') }), 400, 'INVALID_REQUEST');
+  });
 });
