@@ -6,6 +6,11 @@ import { Sandbox } from 'wechatpay-ts/testing';
 
 let keys;
 let current;
+let leaving = false;
+// A bench that crashed or was stopped takes its server with it.
+process.on('disconnect', () => {
+  if (!leaving) process.exit(1);
+});
 process.on('message', async (message) => {
   try {
     if (message.type === 'init') {
@@ -18,6 +23,7 @@ process.on('message', async (message) => {
     } else if (message.type === 'cpu') {
       process.send({ id: message.id, cpu: process.cpuUsage() });
     } else if (message.type === 'exit') {
+      leaving = true;
       if (current) await current.close();
       process.send({ id: message.id, ok: true });
       process.disconnect();
