@@ -38,6 +38,7 @@ const CLIENT_HEADERS = new Set(['wechatpay-serial', 'authorization', 'accept', '
 function constraints(schema, name) {
   const parts = [];
   if (CLIENT_HEADERS.has(String(name).toLowerCase())) parts.push('客户端自动发送 sent by the client');
+  if (String(name).toLowerCase() === 'wechatpay-serial') parts.push('请求带加密字段时必填 required with an encrypted field');
   if (schema.type === 'array' && schema.items?.enum) parts.push(`元素 ${schema.items.enum.map(code).join(' ')}`);
   if (schema.enum) parts.push(schema.enum.map(code).join(' '));
   if (schema.format) parts.push(`format ${code(schema.format)}`);

@@ -61,24 +61,6 @@ const paramError = ({ field, location, message }: Violation): Answer => ({ statu
 const compiled = new WeakMap<readonly FactOperation[], Map<string, Compiled[]>>();
 
 /**
- * The facts mark `Wechatpay-Serial` required on 116 operations; their source's own note on the
- * header says it goes with requests that carry encrypted fields, and WeChat Pay serves a JSAPI
- * prepay without it (no SDK but ours sends it on every call). So the header's `required` is not
- * read from the facts: it is required exactly where an encrypted field is present, and then must
- * name the platform key (checkSealedFields). Cached per headers schema.
- */
-const relaxed = new WeakMap<FactSchema, FactSchema>();
-function headersAsServed(schema: FactSchema): FactSchema {
-  let served = relaxed.get(schema);
-  if (!served) {
-    const required = (schema.required ?? []).filter((name) => name.toLowerCase() !== 'wechatpay-serial');
-    served = { ...schema, required };
-    relaxed.set(schema, served);
-  }
-  return served;
-}
-
-/**
  * The two routes: `check` goes before the stateful flows, `answer` after everything else. Encrypted
  * request fields must open under `keys.platform`; encrypted answer fields are sealed under
  * `keys.merchant`, as WeChat Pay seals them, so that `wxpay.decrypt()` reads them.
@@ -129,7 +111,7 @@ export function factsRoutes(operations: readonly FactOperation[], seed: string, 
     const parts: [FactSchema | undefined, unknown, string, boolean][] = [
       [operation.path, variables, 'path', true],
       [operation.query, queryObject, 'query', true],
-      [operation.headers && headersAsServed(operation.headers), Object.fromEntries(Object.keys(operation.headers?.properties ?? {}).map((name) => [name, request.headers.get(name) ?? undefined])), 'header', true],
+      [operation.headers, Object.fromEntries(Object.keys(operation.headers?.properties ?? {}).map((name) => [name, request.headers.get(name) ?? undefined])), 'header', true],
     ];
     for (const [schema, value, location, fromText] of parts) {
       const problem = schema && check(schema, value, '', location, fromText);

@@ -66,7 +66,12 @@ describe('scripts/openapi: importer', () => {
     const item = op('v3/demo/items/{item_id}');
     expect(item.path).to.deep.equal({ type: 'object', properties: { item_id: { type: 'string' } }, required: ['item_id'] });
     expect(report['path-params-disagree']).to.deep.equal(['POST v3/demo/items/{item_id}: template {item_id} vs declared item_id, stale_id']);
-    expect(item.headers).to.deep.equal({ type: 'object', properties: { 'Idempotency-Key': { type: 'string' } }, required: ['Idempotency-Key'] });
+    expect(item.headers).to.deep.equal({ type: 'object', properties: { 'Idempotency-Key': { type: 'string' }, 'Wechatpay-Serial': { type: 'string' } }, required: ['Idempotency-Key'] });
+  });
+
+  it('keeps Wechatpay-Serial a header but not a required one (it goes with encrypted fields only), and counts it', () => {
+    expect(op('v3/demo/items/{item_id}').headers.required).to.not.include('Wechatpay-Serial');
+    expect(report['serial-only-with-encrypted-fields']).to.deep.equal(['POST v3/demo/items/{item_id}']);
   });
 
   it('tells multipart uploads, XML, file answers and other hosts apart', () => {
